@@ -1,0 +1,112 @@
+"""Engine, sessions and the commit hook that wakes the stock push.
+
+SQLite is the embedded default: WAL, foreign keys on, and every transaction starts with
+`BEGIN IMMEDIATE`, so two writers queue on the busy timeout instead of failing with a deadlock when a
+read transaction tries to upgrade. Keep transactions short (never hold one across an HTTP call).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Callable, Iterable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.orm import Session
+
+log = logging.getLogger(__name__)
+
+STOCK_CHANGED_KEY = "stock_changed_product_ids"
+StockChangedListener = Callable[[frozenset[int]], None]
+
+
+def is_sqlite(url: str) -> bool:
+    return make_url(url).get_backend_name() == "sqlite"
+
+
+def _configure_sqlite(engine: AsyncEngine) -> None:
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let us emit BEGIN ourselves (pysqlite's implicit BEGIN is deferred).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def create_engine(url: str, *, echo: bool = False, pool_size: int = 10) -> AsyncEngine:
+    if is_sqlite(url):
+        database = make_url(url).database
+        if database and database != ":memory:":
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
+        _configure_sqlite(engine)
+        return engine
+    return create_async_engine(
+        url, echo=echo, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
+    )
+
+
+def mark_stock_changed(session: AsyncSession | Session, product_ids: Iterable[int]) -> None:
+    """Remember, for the after-commit hook, which products' available stock changed."""
+    info = session.info
+    info.setdefault(STOCK_CHANGED_KEY, set()).update(product_ids)
+
+
+class Database:
+    """The engine, a session factory, and listeners told about committed stock changes."""
+
+    def __init__(self, url: str, *, echo: bool = False, pool_size: int = 10) -> None:
+        self.url = url
+        self.engine = create_engine(url, echo=echo, pool_size=pool_size)
+        # A Session subclass of our own, so that commit hooks of one Database never see another's.
+        sync_cls: type[Session] = type("WarehouseSession", (Session,), {})
+        self.sessions = async_sessionmaker(self.engine, expire_on_commit=False, sync_session_class=sync_cls)
+        self._listeners: list[StockChangedListener] = []
+        event.listen(sync_cls, "after_commit", self._after_commit)
+        event.listen(sync_cls, "after_rollback", self._after_rollback)
+        self._sync_cls = sync_cls
+
+    @property
+    def is_sqlite(self) -> bool:
+        return is_sqlite(self.url)
+
+    def on_stock_changed(self, listener: StockChangedListener) -> None:
+        self._listeners.append(listener)
+
+    def _after_commit(self, session: Session) -> None:
+        changed = session.info.pop(STOCK_CHANGED_KEY, None)
+        if not changed:
+            return
+        ids = frozenset(changed)
+        for listener in list(self._listeners):
+            try:
+                listener(ids)
+            except Exception:  # a listener must never break a committed transaction
+                log.exception("stock-changed listener failed")
+
+    @staticmethod
+    def _after_rollback(session: Session) -> None:
+        session.info.pop(STOCK_CHANGED_KEY, None)
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[AsyncSession]:
+        """One unit of work: commits when the block ends normally, rolls back on an exception."""
+        async with self.sessions() as session, session.begin():
+            yield session
+
+    async def dispose(self) -> None:
+        event.remove(self._sync_cls, "after_commit", self._after_commit)
+        event.remove(self._sync_cls, "after_rollback", self._after_rollback)
+        await self.engine.dispose()
