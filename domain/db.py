@@ -18,6 +18,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import Session
 
+from domain.outbox import write_outbox_rows
+
 log = logging.getLogger(__name__)
 
 STOCK_CHANGED_KEY = "stock_changed_product_ids"
@@ -64,6 +66,13 @@ def mark_stock_changed(session: AsyncSession | Session, product_ids: Iterable[in
     info.setdefault(STOCK_CHANGED_KEY, set()).update(product_ids)
 
 
+def _write_outbox(session: Session) -> None:
+    # Inside the transaction, right before COMMIT: stock, operations and outbox land together.
+    changed = session.info.get(STOCK_CHANGED_KEY)
+    if changed:
+        write_outbox_rows(session, changed)
+
+
 class Database:
     """The engine, a session factory, and listeners told about committed stock changes."""
 
@@ -74,6 +83,7 @@ class Database:
         sync_cls: type[Session] = type("WarehouseSession", (Session,), {})
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False, sync_session_class=sync_cls)
         self._listeners: list[StockChangedListener] = []
+        event.listen(sync_cls, "before_commit", _write_outbox)
         event.listen(sync_cls, "after_commit", self._after_commit)
         event.listen(sync_cls, "after_rollback", self._after_rollback)
         self._sync_cls = sync_cls
@@ -107,6 +117,7 @@ class Database:
             yield session
 
     async def dispose(self) -> None:
+        event.remove(self._sync_cls, "before_commit", _write_outbox)
         event.remove(self._sync_cls, "after_commit", self._after_commit)
         event.remove(self._sync_cls, "after_rollback", self._after_rollback)
         await self.engine.dispose()

@@ -157,7 +157,7 @@ class Product(TimestampMixin, Base):
     image: Mapped[ProductImage | None] = relationship(
         back_populates="product",
         cascade="all, delete-orphan",
-        lazy="noload",
+        lazy="raise",
     )
 
     __mapper_args__ = {"version_id_col": version}

@@ -1,0 +1,388 @@
+"""Stock movements. Each call changes stock rows, logs its operation and marks the outbox, inside the
+caller's transaction (a unit of work: `Database.transaction()` or the bot's per-update session).
+
+Rows are read with `SELECT … FOR UPDATE` before they change, so concurrent movements of the same
+product and warehouse queue up on PostgreSQL; on SQLite every transaction already holds the write lock
+(`BEGIN IMMEDIATE`). The table's CHECK constraints are the last line of defence: stock never goes
+negative and never reserves more than is on hand.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.actors import Actor
+from domain.db import mark_stock_changed
+from domain.errors import InsufficientStockError, NotFoundError, ValidationError
+from domain.models import OperationType, Product, Stock, Warehouse
+from domain.oplog import log_operation
+
+MAX_QUANTITY = 1_000_000
+WRITE_OFF_REASONS = ("damaged", "lost", "expired", "defective", "internal_use", "other")
+
+
+@dataclass(frozen=True, slots=True)
+class StockLevel:
+    warehouse_id: int
+    warehouse_code: str
+    warehouse_name: str
+    on_hand: int
+    reserved: int
+
+    @property
+    def available(self) -> int:
+        return self.on_hand - self.reserved
+
+
+@dataclass(frozen=True, slots=True)
+class ProductStock:
+    product_id: int
+    levels: tuple[StockLevel, ...]
+
+    @property
+    def on_hand(self) -> int:
+        return sum(level.on_hand for level in self.levels)
+
+    @property
+    def reserved(self) -> int:
+        return sum(level.reserved for level in self.levels)
+
+    @property
+    def available(self) -> int:
+        return self.on_hand - self.reserved
+
+    def at(self, warehouse_id: int) -> StockLevel | None:
+        return next((level for level in self.levels if level.warehouse_id == warehouse_id), None)
+
+
+def _check_quantity(quantity: int) -> None:
+    if not isinstance(quantity, int) or isinstance(quantity, bool):
+        raise ValidationError(
+            f"quantity must be a whole number, got {quantity!r}",
+            reason="quantity_not_integer",
+            value=str(quantity),
+        )
+    if quantity <= 0:
+        raise ValidationError(
+            f"quantity must be positive, got {quantity}", reason="quantity_not_positive", value=str(quantity)
+        )
+    if quantity > MAX_QUANTITY:
+        raise ValidationError(
+            f"quantity {quantity} is more than {MAX_QUANTITY}",
+            reason="quantity_too_large",
+            value=str(quantity),
+            limit=MAX_QUANTITY,
+        )
+
+
+class Inventory:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    # --- reading -------------------------------------------------------------------------------
+
+    async def stock_of(self, product_id: int, *, include_empty: bool = False) -> ProductStock:
+        result = await self.session.execute(
+            select(Warehouse, Stock)
+            .outerjoin(Stock, (Stock.warehouse_id == Warehouse.id) & (Stock.product_id == product_id))
+            .order_by(Warehouse.code)
+        )
+        levels = []
+        for warehouse, stock in result.all():
+            on_hand = stock.on_hand if stock else 0
+            reserved = stock.reserved if stock else 0
+            if not include_empty and on_hand == 0 and reserved == 0 and not warehouse.active:
+                continue
+            if not include_empty and stock is None:
+                continue
+            levels.append(StockLevel(warehouse.id, warehouse.code, warehouse.name, on_hand, reserved))
+        return ProductStock(product_id, tuple(levels))
+
+    async def available_by_warehouse(self, product_id: int) -> dict[int, int]:
+        result = await self.session.execute(select(Stock).where(Stock.product_id == product_id))
+        return {row.warehouse_id: row.available for row in result.scalars()}
+
+    # --- helpers ---------------------------------------------------------------------------------
+
+    async def _product(self, product_id: int, *, allow_archived: bool = False) -> Product:
+        product = await self.session.get(Product, product_id)
+        if product is None:
+            raise NotFoundError(f"product {product_id} does not exist", entity="product", id=product_id)
+        if product.archived and not allow_archived:
+            raise NotFoundError(
+                f"product {product.sku} is archived", entity="product", id=product_id, sku=product.sku
+            )
+        return product
+
+    async def _warehouse(self, warehouse_id: int, *, must_be_active: bool = True) -> Warehouse:
+        warehouse = await self.session.get(Warehouse, warehouse_id)
+        if warehouse is None or (must_be_active and not warehouse.active):
+            raise NotFoundError(
+                f"warehouse {warehouse_id} does not exist or is inactive", entity="warehouse", id=warehouse_id
+            )
+        return warehouse
+
+    async def _locked(self, product_id: int, warehouse_id: int) -> Stock:
+        dialect = self.session.get_bind().dialect.name
+        insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        await self.session.execute(
+            insert(Stock)
+            .values(product_id=product_id, warehouse_id=warehouse_id, on_hand=0, reserved=0)
+            .on_conflict_do_nothing(index_elements=["product_id", "warehouse_id"])
+        )
+        row = await self.session.scalar(
+            select(Stock)
+            .where(Stock.product_id == product_id, Stock.warehouse_id == warehouse_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+        assert row is not None  # inserted just above
+        return row
+
+    def _changed(self, product: Product) -> None:
+        mark_stock_changed(self.session, [product.id])
+
+    async def _level(self, product_id: int, warehouse_id: int) -> ProductStock:
+        await self.session.flush()
+        return await self.stock_of(product_id)
+
+    # --- staff movements -----------------------------------------------------------------------
+
+    async def receive(
+        self,
+        actor: Actor,
+        product_id: int,
+        warehouse_id: int,
+        quantity: int,
+        *,
+        external_ref: str | None = None,
+    ) -> ProductStock:
+        _check_quantity(quantity)
+        product = await self._product(product_id)
+        await self._warehouse(warehouse_id)
+        row = await self._locked(product_id, warehouse_id)
+        row.on_hand += quantity
+        log_operation(
+            self.session,
+            actor,
+            OperationType.RECEIPT,
+            product,
+            warehouse_id=warehouse_id,
+            quantity_delta=quantity,
+            external_ref=external_ref,
+        )
+        self._changed(product)
+        return await self._level(product_id, warehouse_id)
+
+    async def transfer(
+        self, actor: Actor, product_id: int, from_warehouse_id: int, to_warehouse_id: int, quantity: int
+    ) -> ProductStock:
+        _check_quantity(quantity)
+        if from_warehouse_id == to_warehouse_id:
+            raise ValidationError(
+                "a transfer needs two different warehouses", reason="transfer_same_warehouse"
+            )
+        product = await self._product(product_id)
+        source_wh = await self._warehouse(from_warehouse_id, must_be_active=False)
+        await self._warehouse(to_warehouse_id)
+        # Lock in a fixed order so two opposite transfers cannot deadlock.
+        first, second = sorted((from_warehouse_id, to_warehouse_id))
+        rows = {first: await self._locked(product_id, first), second: await self._locked(product_id, second)}
+        source, target = rows[from_warehouse_id], rows[to_warehouse_id]
+        if source.available < quantity:
+            raise InsufficientStockError(
+                f"only {source.available} of {product.sku} available in {source_wh.code}, "
+                f"cannot move {quantity}",
+                sku=product.sku,
+                warehouse=source_wh.code,
+                available=source.available,
+                requested=quantity,
+            )
+        source.on_hand -= quantity
+        target.on_hand += quantity
+        log_operation(
+            self.session,
+            actor,
+            OperationType.TRANSFER,
+            product,
+            warehouse_id=from_warehouse_id,
+            to_warehouse_id=to_warehouse_id,
+            quantity_delta=quantity,
+        )
+        # Total available does not change, but channels with per-warehouse rules may care.
+        self._changed(product)
+        return await self._level(product_id, from_warehouse_id)
+
+    async def write_off(
+        self, actor: Actor, product_id: int, warehouse_id: int, quantity: int, reason: str
+    ) -> ProductStock:
+        _check_quantity(quantity)
+        reason = (reason or "").strip()
+        if not reason:
+            raise ValidationError("a write-off needs a reason", reason="write_off_reason")
+        product = await self._product(product_id, allow_archived=True)
+        warehouse = await self._warehouse(warehouse_id, must_be_active=False)
+        row = await self._locked(product_id, warehouse_id)
+        if row.available < quantity:
+            raise InsufficientStockError(
+                f"only {row.available} of {product.sku} available in {warehouse.code}, "
+                f"cannot write off {quantity}",
+                sku=product.sku,
+                warehouse=warehouse.code,
+                available=row.available,
+                requested=quantity,
+            )
+        row.on_hand -= quantity
+        log_operation(
+            self.session,
+            actor,
+            OperationType.WRITE_OFF,
+            product,
+            warehouse_id=warehouse_id,
+            quantity_delta=-quantity,
+            reason=reason[:255],
+        )
+        self._changed(product)
+        return await self._level(product_id, warehouse_id)
+
+    async def count(
+        self, actor: Actor, product_id: int, warehouse_id: int, actual: int
+    ) -> tuple[int, ProductStock]:
+        """Set the counted on-hand level; logs the delta (0 too: "counted, no difference")."""
+        if not isinstance(actual, int) or isinstance(actual, bool) or actual < 0 or actual > MAX_QUANTITY:
+            raise ValidationError(
+                f"a count must be a whole number from 0 to {MAX_QUANTITY}, got {actual!r}",
+                reason="count_invalid",
+                value=str(actual),
+            )
+        product = await self._product(product_id, allow_archived=True)
+        warehouse = await self._warehouse(warehouse_id, must_be_active=False)
+        row = await self._locked(product_id, warehouse_id)
+        if actual < row.reserved:
+            raise InsufficientStockError(
+                f"{row.reserved} of {product.sku} in {warehouse.code} are reserved for orders; "
+                f"a count of {actual} is below that",
+                sku=product.sku,
+                warehouse=warehouse.code,
+                reserved=row.reserved,
+                requested=actual,
+            )
+        delta = actual - row.on_hand
+        row.on_hand = actual
+        log_operation(
+            self.session,
+            actor,
+            OperationType.COUNT,
+            product,
+            warehouse_id=warehouse_id,
+            quantity_delta=delta,
+            changes={"on_hand": [actual - delta, actual]},
+        )
+        if delta:
+            self._changed(product)
+        return delta, await self._level(product_id, warehouse_id)
+
+    # --- channel orders ------------------------------------------------------------------------
+    # These never raise for lack of stock: a marketplace has already sold the units, so they take
+    # what there is and return how many they took; the caller records the shortage and alerts.
+
+    async def reserve(
+        self, actor: Actor, product_id: int, warehouse_id: int, quantity: int, *, external_ref: str
+    ) -> int:
+        _check_quantity(quantity)
+        product = await self._product(product_id, allow_archived=True)
+        row = await self._locked(product_id, warehouse_id)
+        taken = max(0, min(quantity, row.available))
+        if taken:
+            row.reserved += taken
+            log_operation(
+                self.session,
+                actor,
+                OperationType.RESERVE,
+                product,
+                warehouse_id=warehouse_id,
+                quantity_delta=-taken,
+                external_ref=external_ref,
+            )
+            self._changed(product)
+        return taken
+
+    async def release(
+        self, actor: Actor, product_id: int, warehouse_id: int, quantity: int, *, external_ref: str
+    ) -> int:
+        _check_quantity(quantity)
+        product = await self._product(product_id, allow_archived=True)
+        row = await self._locked(product_id, warehouse_id)
+        given = min(quantity, row.reserved)
+        if given:
+            row.reserved -= given
+            log_operation(
+                self.session,
+                actor,
+                OperationType.RELEASE,
+                product,
+                warehouse_id=warehouse_id,
+                quantity_delta=given,
+                external_ref=external_ref,
+            )
+            self._changed(product)
+        return given
+
+    async def deduct(
+        self,
+        actor: Actor,
+        product_id: int,
+        warehouse_id: int,
+        quantity: int,
+        *,
+        reserved: int = 0,
+        external_ref: str,
+    ) -> int:
+        """A sale: `reserved` of the units were reserved earlier and now leave with the rest.
+
+        Returns how many units left on-hand (less than `quantity` when the shelf was short).
+        """
+        _check_quantity(quantity)
+        product = await self._product(product_id, allow_archived=True)
+        row = await self._locked(product_id, warehouse_id)
+        from_reservation = min(reserved, row.reserved, quantity)
+        extra = min(quantity - from_reservation, row.available)
+        taken = from_reservation + extra
+        row.reserved -= from_reservation
+        row.on_hand -= taken
+        if taken:
+            log_operation(
+                self.session,
+                actor,
+                OperationType.SALE,
+                product,
+                warehouse_id=warehouse_id,
+                quantity_delta=-taken,
+                external_ref=external_ref,
+            )
+        if extra:
+            self._changed(product)
+        return taken
+
+    async def return_stock(
+        self, actor: Actor, product_id: int, warehouse_id: int, quantity: int, *, external_ref: str
+    ) -> None:
+        _check_quantity(quantity)
+        product = await self._product(product_id, allow_archived=True)
+        row = await self._locked(product_id, warehouse_id)
+        row.on_hand += quantity
+        log_operation(
+            self.session,
+            actor,
+            OperationType.RETURN,
+            product,
+            warehouse_id=warehouse_id,
+            quantity_delta=quantity,
+            external_ref=external_ref,
+        )
+        self._changed(product)

@@ -1,0 +1,110 @@
+"""Product search: exact SKU, then exact EAN, then words of the name.
+
+Words are matched on `products.name_search`, a case- and diacritics-folded copy of "name sku"
+(`domain.validation.search_key`): "lodz" finds "Łódź", "елка" finds "Ёлка". On PostgreSQL a pg_trgm
+GIN index serves the `LIKE '%word%'` filters. Ranking: more words matching at a word start first, then
+shorter names, then name order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sqlalchemy import ColumnElement, Integer, and_, case, func, literal, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.errors import DomainError
+from domain.models import Product, ProductEan
+from domain.validation import gtin_key, normalize_gtin, search_words, sku_key
+
+MAX_WORDS = 8
+
+
+class MatchKind(StrEnum):
+    SKU = "sku"
+    EAN = "ean"
+    WORDS = "words"
+    NONE = "none"
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    kind: MatchKind
+    products: list[Product]
+    total: int
+    offset: int
+    limit: int
+
+    @property
+    def has_next(self) -> bool:
+        return self.offset + len(self.products) < self.total
+
+    @property
+    def has_previous(self) -> bool:
+        return self.offset > 0
+
+
+def _escape_like(word: str) -> str:
+    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _as_gtin(text: str) -> str | None:
+    compact = text.replace(" ", "").replace("-", "")
+    if not compact.isdigit() or len(compact) not in (8, 12, 13, 14):
+        return None
+    try:
+        return normalize_gtin(compact)
+    except DomainError:
+        return None
+
+
+async def search_products(
+    session: AsyncSession,
+    query: str,
+    *,
+    limit: int = 10,
+    offset: int = 0,
+    include_archived: bool = False,
+) -> SearchResult:
+    text = (query or "").strip()
+    if not text:
+        return SearchResult(MatchKind.NONE, [], 0, offset, limit)
+    visible = literal(True) if include_archived else Product.archived.is_(False)
+
+    if len(text) <= 64:
+        by_sku = await session.scalar(select(Product).where(Product.sku_key == sku_key(text), visible))
+        if by_sku is not None:
+            return SearchResult(MatchKind.SKU, [by_sku], 1, 0, limit)
+
+    gtin = _as_gtin(text)
+    if gtin is not None:
+        by_ean = await session.scalar(
+            select(Product).join(ProductEan).where(ProductEan.ean_key == gtin_key(gtin), visible)
+        )
+        if by_ean is not None:
+            return SearchResult(MatchKind.EAN, [by_ean], 1, 0, limit)
+
+    words = search_words(text)[:MAX_WORDS]
+    if not words:
+        return SearchResult(MatchKind.NONE, [], 0, offset, limit)
+    filters: list[ColumnElement[bool]] = [
+        Product.name_search.like(f"%{_escape_like(word)}%", escape="\\") for word in words
+    ]
+    padded = literal(" ") + Product.name_search
+    word_starts = sum(
+        (case((padded.like(f"% {_escape_like(word)}%", escape="\\"), 1), else_=0) for word in words),
+        start=literal(0, Integer),
+    )
+    condition = and_(visible, *filters)
+    total = await session.scalar(select(func.count()).select_from(Product).where(condition)) or 0
+    if total == 0:
+        return SearchResult(MatchKind.NONE, [], 0, offset, limit)
+    rows = await session.scalars(
+        select(Product)
+        .where(condition)
+        .order_by(word_starts.desc(), func.length(Product.name), Product.name, Product.id)
+        .limit(limit)
+        .offset(offset)
+    )
+    return SearchResult(MatchKind.WORDS, list(rows), total, offset, limit)
