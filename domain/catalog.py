@@ -192,6 +192,9 @@ class Catalog:
         if not changes:
             return product
         product.name_search = name_search_text(product.name, product.sku)
+        # EANs live in their own table: without touching the row an EAN-only edit would not bump the
+        # version, and a concurrent edit based on the old version would pass unnoticed.
+        product.updated_at = func.now()
         await self._flush()
         log_operation(self.session, actor, OperationType.PRODUCT_EDIT, product, changes=changes)
         if "sku" in changes:
