@@ -76,17 +76,22 @@ class Catalog:
     async def _ensure_eans_free(self, eans: Sequence[str], product_id: int | None = None) -> None:
         if not eans:
             return
+        typed = {gtin_key(ean): ean for ean in eans}
         rows = await self.session.execute(
-            select(ProductEan.ean, Product.sku, Product.name, Product.id)
+            select(ProductEan.ean_key, ProductEan.ean, Product.sku, Product.name, Product.id)
             .join(Product)
-            .where(ProductEan.ean_key.in_([gtin_key(ean) for ean in eans]))
+            .where(ProductEan.ean_key.in_(list(typed)))
         )
-        for ean, other_sku, other_name, other_id in rows.all():
+        for key, stored, other_sku, other_name, other_id in rows.all():
             if other_id != product_id:
+                # Name the code as the user typed it; a UPC-A matching a 0-prefixed EAN-13 shows both.
+                ean = typed[key]
+                spelled = "" if stored == ean else f" (as {stored})"
                 raise ConflictError(
-                    f"EAN {ean} already belongs to product {other_sku} (“{other_name}”)",
+                    f"EAN {ean} already belongs to product {other_sku} (“{other_name}”){spelled}",
                     reason="ean_taken",
                     value=ean,
+                    other_ean=stored,
                     other_sku=other_sku,
                     other_name=other_name,
                 )
