@@ -7,8 +7,9 @@ from collections.abc import Mapping, Sequence
 
 def warehouse_order(priority: Sequence[int], known: Sequence[int]) -> list[int]:
     """The account's priority list first, then every other warehouse by id (so nothing is skipped)."""
-    ordered = [warehouse_id for warehouse_id in priority if warehouse_id in known]
-    ordered += sorted(warehouse_id for warehouse_id in known if warehouse_id not in ordered)
+    # dict.fromkeys: a warehouse listed twice must be visited once, or its units would count twice.
+    ordered = list(dict.fromkeys(warehouse_id for warehouse_id in priority if warehouse_id in known))
+    ordered += sorted(warehouse_id for warehouse_id in set(known) if warehouse_id not in ordered)
     return ordered
 
 
