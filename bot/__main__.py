@@ -1,0 +1,5 @@
+"""`python -m bot` is `warehouse-bot run`."""
+
+from bot.cli.run import run
+
+run()

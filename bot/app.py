@@ -1,0 +1,165 @@
+"""Composition root: settings → database → Bot → Dispatcher (middlewares, routers, errors) → polling
+or webhook, until SIGINT/SIGTERM (or a test's stop event)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+import signal
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.fsm.storage.memory import MemoryStorage
+from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+from aiohttp import web
+
+from bot.commands import menu_commands, register_commands
+from bot.errors import setup_errors
+from bot.logs import install_redaction
+from bot.middlewares import ThrottleLimits, setup_middlewares
+from bot.middlewares.i18n import build_i18n
+from bot.notify import TelegramNotifier
+from bot.routers import FEATURE_MODULES, feature_routers, release_routers
+from bot.settings import Settings
+from domain.db import Database
+from domain.migrations import upgrade_database
+from domain.notify import Notifier
+from domain.people import Users
+
+log = logging.getLogger(__name__)
+WEBHOOK_PATH = "/telegram/webhook"
+
+
+def build_bot(settings: Settings) -> Bot:
+    token = settings.require_bot_token().get_secret_value()
+    session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
+    return Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
+
+
+def build_dispatcher(
+    settings: Settings,
+    db: Database,
+    *,
+    bot: Bot,
+    notifier: Notifier | None = None,
+    throttle: ThrottleLimits | None = None,
+) -> Dispatcher:
+    """A Dispatcher with workflow data `settings`, `db`, `notifier` and every feature router."""
+    i18n = build_i18n(settings.default_language)
+    dp = Dispatcher(storage=MemoryStorage())
+    dp["settings"] = settings
+    dp["db"] = db
+    dp["notifier"] = notifier or TelegramNotifier(bot, db, i18n.core, settings.default_language)  # type: ignore[arg-type]
+    setup_middlewares(dp, db, i18n, throttle or ThrottleLimits())
+    setup_errors(dp)
+    dp.include_routers(*feature_routers())
+    commands = menu_commands(FEATURE_MODULES)
+
+    async def on_startup(bot: Bot) -> None:
+        await register_commands(bot, i18n.core, commands, settings.default_language)  # type: ignore[arg-type]
+
+    dp.startup.register(on_startup)
+    return dp
+
+
+async def prepare_database(settings: Settings) -> Database:
+    await upgrade_database(settings.database_url)
+    db = Database(settings.database_url)
+    async with db.transaction() as session:
+        await Users(session).ensure_admins(settings.admin_ids)
+    return db
+
+
+@contextmanager
+def _stop_on_signals(stop: asyncio.Event) -> Iterator[None]:
+    loop = asyncio.get_running_loop()
+    installed = []
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with suppress(NotImplementedError, RuntimeError):  # not the main thread / not POSIX
+            loop.add_signal_handler(sig, stop.set)
+            installed.append(sig)
+    try:
+        yield
+    finally:
+        for sig in installed:
+            loop.remove_signal_handler(sig)
+
+
+async def _poll(dp: Dispatcher, bot: Bot, stop: asyncio.Event) -> None:
+    await bot.delete_webhook(drop_pending_updates=False)
+    polling = asyncio.create_task(dp.start_polling(bot, handle_signals=False, close_bot_session=False))
+    stopping = asyncio.create_task(stop.wait())
+    try:
+        await asyncio.wait({polling, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        stopping.cancel()
+        if not polling.done():
+            try:
+                await dp.stop_polling()
+            except RuntimeError:  # stopped before polling had started
+                polling.cancel()
+        with suppress(asyncio.CancelledError):
+            await polling
+
+
+def _listen_address(settings: Settings) -> tuple[str, int]:
+    host, _, port = settings.webhook_listen.rpartition(":")
+    return host or "0.0.0.0", int(port)
+
+
+async def _serve_webhook(dp: Dispatcher, bot: Bot, settings: Settings, stop: asyncio.Event) -> None:
+    assert settings.webhook_url is not None
+    # Without a configured secret a random one still keeps strangers from posting fake updates.
+    secret = (
+        settings.webhook_secret.get_secret_value() if settings.webhook_secret else secrets.token_urlsafe(32)
+    )
+    install_redaction([secret])
+    app = web.Application()
+    SimpleRequestHandler(dispatcher=dp, bot=bot, secret_token=secret).register(app, path=WEBHOOK_PATH)
+    setup_application(app, dp, bot=bot)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    host, port = _listen_address(settings)
+    try:
+        await web.TCPSite(runner, host, port).start()
+        url = settings.webhook_url.rstrip("/")
+        if not url.endswith(WEBHOOK_PATH):
+            url += WEBHOOK_PATH
+        await bot.set_webhook(url, secret_token=secret, allowed_updates=dp.resolve_used_update_types())
+        log.info("webhook mode: listening on %s:%s", host, port)
+        await stop.wait()
+    finally:
+        await runner.cleanup()
+
+
+async def run_bot(
+    settings: Settings, *, stop: asyncio.Event | None = None, handle_signals: bool = True
+) -> None:
+    """Migrate, bootstrap the admins, then answer Telegram until `stop` is set (or SIGINT/SIGTERM)."""
+    install_redaction([settings.require_bot_token(), settings.webhook_secret])
+    stop = stop or asyncio.Event()
+    db = await prepare_database(settings)
+    bot = build_bot(settings)
+    dp = build_dispatcher(settings, db, bot=bot)
+    try:
+        with _stop_on_signals(stop) if handle_signals else _no_signals():
+            if settings.webhook_url:
+                await _serve_webhook(dp, bot, settings, stop)
+            else:
+                await _poll(dp, bot, stop)
+    finally:
+        release_routers(dp)
+        await bot.session.close()
+        await db.dispose()
+        log.info("bot stopped")
+
+
+@contextmanager
+def _no_signals() -> Iterator[None]:
+    yield

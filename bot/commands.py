@@ -1,0 +1,40 @@
+"""The command menu (setMyCommands), one per language, gathered from the feature modules.
+
+A feature module lists its commands in `COMMANDS: tuple[MenuCommand, ...]`; the description is a
+translation key in that feature's .ftl file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import ModuleType
+
+from aiogram import Bot
+from aiogram.types import BotCommand
+from aiogram_i18n.cores import FluentRuntimeCore
+
+from bot.middlewares.i18n import LANGUAGES
+
+
+@dataclass(frozen=True, slots=True)
+class MenuCommand:
+    command: str
+    description_key: str
+
+
+def menu_commands(modules: tuple[ModuleType, ...]) -> list[MenuCommand]:
+    return [command for module in modules for command in getattr(module, "COMMANDS", ())]
+
+
+async def register_commands(
+    bot: Bot, core: FluentRuntimeCore, commands: list[MenuCommand], default_language: str
+) -> None:
+    def translated(language: str) -> list[BotCommand]:
+        return [
+            BotCommand(command=item.command, description=core.get(item.description_key, language))
+            for item in commands
+        ]
+
+    for language in LANGUAGES:
+        await bot.set_my_commands(translated(language), language_code=language)
+    await bot.set_my_commands(translated(default_language))

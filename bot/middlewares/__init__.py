@@ -1,0 +1,23 @@
+"""Per-update middlewares, in the order they run (each may rely on those before it)."""
+
+from __future__ import annotations
+
+from aiogram import Dispatcher
+from aiogram_i18n import I18nMiddleware
+
+from bot.middlewares.access import AccessMiddleware
+from bot.middlewares.database import UnitOfWorkMiddleware
+from bot.middlewares.throttling import ThrottleLimits, ThrottlingMiddleware
+from bot.middlewares.users import UserMiddleware
+from domain.db import Database
+
+
+def setup_middlewares(dp: Dispatcher, db: Database, i18n: I18nMiddleware, limits: ThrottleLimits) -> None:
+    dp.update.outer_middleware(UnitOfWorkMiddleware(db))  # -> session
+    dp.update.outer_middleware(UserMiddleware())  # -> user, actor
+    i18n.setup(dp)  # -> i18n (needs user for the saved language)
+    dp.update.outer_middleware(ThrottlingMiddleware(limits))  # needs i18n for its note
+    dp.update.outer_middleware(AccessMiddleware())  # strangers stop here
+
+
+__all__ = ["ThrottleLimits", "setup_middlewares"]

@@ -1,0 +1,5 @@
+"""Placeholder until the flow lands."""
+
+from aiogram import Router
+
+router = Router(name=__name__)

@@ -1,0 +1,5 @@
+"""History per product and global (the bot-ops developer's module)."""
+
+from aiogram import Router
+
+router = Router(name=__name__)
