@@ -406,15 +406,16 @@ async def apply_plan(
 async def _apply_one(
     catalog: Catalog, inventory: Inventory, plan: ProductPlan, actor: Actor, reference: str
 ) -> None:
-    if plan.product_id is None:
-        plan.product_id = (await catalog.create(actor, sku=plan.sku, name=plan.name, eans=plan.eans)).id
+    product_id = plan.product_id
+    if product_id is None:
+        product_id = (await catalog.create(actor, sku=plan.sku, name=plan.name, eans=plan.eans)).id
     elif plan.changes_catalog:
-        current = await catalog.get(plan.product_id)
+        current = await catalog.get(product_id)
         eans = [row.ean for row in current.eans] + plan.new_eans
-        await catalog.edit(actor, plan.product_id, None, name=plan.name, eans=eans)
+        await catalog.edit(actor, product_id, None, name=plan.name, eans=eans)
     for receipt in plan.receipts:
         await inventory.receive(
-            actor, plan.product_id, receipt.warehouse_id, receipt.quantity, external_ref=reference
+            actor, product_id, receipt.warehouse_id, receipt.quantity, external_ref=reference
         )
 
 
@@ -437,12 +438,15 @@ async def import_products(
     anything was written; `report.errors` lists every problem with its line number.
     """
     rows, errors = parse_products_csv(data)
-    if errors:
-        return ImportReport(source=source, rows=len(rows), errors=errors)
-    report = ImportReport(source=source)
+    report = ImportReport(source=source, errors=errors)
+    if not rows:
+        return report
     try:
         async with db.transaction() as session:
+            # The rows that parsed are checked against the database even when others did not, so one
+            # run lists every problem it can.
             report = await plan_import(session, rows, source)
+            report.errors = sorted(errors + report.errors, key=lambda error: error.line)
             if report.errors or dry_run:
                 raise _Rollback
             await apply_plan(session, report, actor, progress=progress)

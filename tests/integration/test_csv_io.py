@@ -166,6 +166,8 @@ async def test_apply_creates_updates_and_receives_in_one_go(db: Database) -> Non
         db, data, source="/home/ola/dostawa 12.csv", actor=ACTOR, progress=lambda *p: done.append(p)
     )
     assert report.errors == [] and report.applied
+    assert [plan.sku for plan in report.to_create] == ["NEW-1", "NEW-2"]
+    assert [plan.sku for plan in report.to_update] == ["mug-1"]
     assert done == [(1, 3), (2, 3), (3, 3)]
     assert await _products(db) == {
         "MUG-1": ("Łódź mug XL", [EAN, OTHER_EAN]),
@@ -203,6 +205,17 @@ async def test_database_checks_are_reported_with_lines_and_nothing_is_saved(db: 
         "line 4: warehouse SHOP is inactive",
         f"line 5: EAN {EAN} already belongs to product MUG-1 (“Łódź mug”)",
         "line 6: SKU old-1 belongs to an archived product: restore it first",
+    ]
+    assert not report.applied
+    assert set(await _products(db)) == {"MUG-1"}
+
+
+async def test_file_and_database_errors_are_listed_together(db: Database) -> None:
+    await seed(db)
+    report = await _import(db, _csv("bad sku,Kubek,,MAIN,1", "OK-1,Dobry,,NOWHERE,1", "OK-2,Dobry,,MAIN,1"))
+    assert [(error.line, error.message.split(" ")[0]) for error in report.errors] == [
+        (2, "SKU"),
+        (3, "unknown"),
     ]
     assert not report.applied
     assert set(await _products(db)) == {"MUG-1"}
