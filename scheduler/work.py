@@ -1,0 +1,184 @@
+"""What the channel jobs do, channel by channel and account by account, without knowing which channel.
+
+Every operation on one account (import orders, push stock, reconcile, refresh credentials) holds that
+account's lock, so a push never overlaps a reconcile of the same account (both write absolute levels)
+and the order import that must precede a push (invariant 4) runs right before it, under the same lock.
+Results come back per target so one failing Wix site does not hide a healthy Allegro account.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import defaultdict
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+
+from domain.channels import AccountRef, Progress, RunCounts, StockChannel, SyncReport
+from domain.db import Database
+from domain.models import AccountState
+from scheduler.config import RunnerConfig
+from scheduler.scrub import describe
+from scheduler.watch import OrderProblem, database_now, order_problems
+
+log = logging.getLogger(__name__)
+
+OrderProblemsHandler = Callable[[AccountRef, list[OrderProblem]], Awaitable[None]]
+
+
+@dataclass(slots=True)
+class TargetResult:
+    target: str  # "wix:3", or a job id for work that is not about one account
+    label: str  # what people read: "wix · shop"
+    counts: RunCounts = field(default_factory=RunCounts)
+    error: str | None = None
+
+
+def target_of(ref: AccountRef) -> str:
+    return f"{ref.channel}:{ref.account_id}"
+
+
+def label_of(ref: AccountRef) -> str:
+    return f"{ref.channel} · {ref.name}"
+
+
+def merge_counts(parts: Iterable[RunCounts]) -> RunCounts:
+    total = RunCounts()
+    for part in parts:
+        total.processed += part.processed
+        total.changed += part.changed
+        total.failed += part.failed
+        total.stock_changed = total.stock_changed or part.stock_changed
+        for name, value in part.notes.items():
+            total.notes[name] = total.notes.get(name, 0) + value
+    return total
+
+
+def report_counts(report: SyncReport) -> RunCounts:
+    return RunCounts(
+        processed=report.checked,
+        changed=report.updated,
+        failed=report.failed,
+        notes={"unchanged": report.unchanged, "missing": report.missing},
+    )
+
+
+class AccountLocks:
+    def __init__(self) -> None:
+        self._locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+
+    @asynccontextmanager
+    async def hold(self, ref: AccountRef) -> AsyncIterator[None]:
+        async with self._locks[target_of(ref)]:
+            yield
+
+
+class ChannelWork:
+    def __init__(
+        self,
+        db: Database,
+        channels: Iterable[StockChannel],
+        config: RunnerConfig,
+        *,
+        on_order_problems: OrderProblemsHandler,
+        on_stock_changed: Callable[[], None],
+        secrets: Callable[[], Iterable[str]] = tuple,
+    ) -> None:
+        self.db = db
+        self.channels = {channel.name: channel for channel in channels}
+        self.config = config
+        self.locks = AccountLocks()
+        self._on_order_problems = on_order_problems
+        self._on_stock_changed = on_stock_changed
+        self._secrets = secrets
+
+    def describe(self, error: BaseException) -> str:
+        return describe(error, self._secrets())
+
+    async def accounts(self, channel_names: Iterable[str] | None = None) -> list[AccountRef]:
+        names = list(self.channels) if channel_names is None else list(channel_names)
+        refs: list[AccountRef] = []
+        for name in names:
+            refs.extend(await self.channels[name].accounts())
+        return refs
+
+    async def active(self, channel_names: Iterable[str] | None = None) -> list[AccountRef]:
+        return [ref for ref in await self.accounts(channel_names) if ref.state == AccountState.ACTIVE]
+
+    async def _guarded(self, ref: AccountRef, work: Callable[[], Awaitable[RunCounts]]) -> TargetResult:
+        result = TargetResult(target_of(ref), label_of(ref))
+        try:
+            result.counts = await work()
+        except Exception as exc:
+            result.error = self.describe(exc)
+            log.warning("%s failed: %s", result.label, result.error)
+        return result
+
+    async def _pull_locked(self, ref: AccountRef) -> RunCounts:
+        """Import orders; the caller holds the account lock."""
+        async with self.db.sessions() as session:
+            since = await database_now(session)
+        counts = await self.channels[ref.channel].pull_orders(ref.account_id)
+        async with self.db.sessions() as session:
+            problems = await order_problems(session, ref.channel, ref.account_id, since)
+        if problems:
+            await self._on_order_problems(ref, problems)
+        if counts.stock_changed:
+            self._on_stock_changed()
+        return counts
+
+    async def pull(self, ref: AccountRef) -> TargetResult:
+        async def work() -> RunCounts:
+            async with self.locks.hold(ref):
+                return await self._pull_locked(ref)
+
+        return await self._guarded(ref, work)
+
+    async def push(self, ref: AccountRef) -> TargetResult:
+        async def work() -> RunCounts:
+            async with self.locks.hold(ref):
+                pulled = RunCounts()
+                if ref.channel in self.config.pull_before_push:
+                    pulled = await self._pull_locked(ref)
+                pushed = await self.channels[ref.channel].push_stock(ref.account_id)
+            if pulled.processed or pulled.changed:
+                pushed.notes["orders_imported"] = pulled.changed
+            return pushed
+
+        return await self._guarded(ref, work)
+
+    async def push_all(self) -> list[TargetResult]:
+        refs = await self.active()
+        return list(await asyncio.gather(*(self.push(ref) for ref in refs)))
+
+    async def reconcile(self, ref: AccountRef, progress: Progress | None = None) -> SyncReport:
+        """A full reconcile of one account; failures come back in the report, never raised."""
+        try:
+            async with self.locks.hold(ref):
+                if ref.channel in self.config.pull_before_push:
+                    await self._pull_locked(ref)
+                return await self.channels[ref.channel].reconcile(ref.account_id, progress)
+        except Exception as exc:
+            error = self.describe(exc)
+            log.warning("reconcile of %s failed: %s", label_of(ref), error)
+            return SyncReport(channel=ref.channel, account_name=ref.name, error=error)
+
+    async def reconcile_channel(self, name: str) -> list[TargetResult]:
+        results = []
+        for ref in await self.active([name]):
+            report = await self.reconcile(ref)
+            results.append(TargetResult(target_of(ref), label_of(ref), report_counts(report), report.error))
+        return results
+
+    async def refresh_credentials(self) -> list[TargetResult]:
+        results = []
+        for ref in await self.active():
+
+            async def work(ref: AccountRef = ref) -> RunCounts:
+                async with self.locks.hold(ref):
+                    await self.channels[ref.channel].refresh_credentials(ref.account_id)
+                return RunCounts(processed=1)
+
+            results.append(await self._guarded(ref, work))
+        return results
