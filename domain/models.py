@@ -262,6 +262,9 @@ class ChannelOrderLine(TimestampMixin, Base):
     # Units actually taken (reserved or deducted) per warehouse id, so a cancel gives back exactly these.
     allocations: Mapped[dict[str, Any]] = mapped_column(default=dict)
     shortage: Mapped[int] = mapped_column(Integer, default=0)
+    # An unmatched line remembers the state it has to reach once its product is known (the events that
+    # moved it on, e.g. a payment, were seen while it could not be applied).
+    pending_state: Mapped[OrderLineState | None] = mapped_column(_enum(OrderLineState, 16))
     last_event_id: Mapped[str | None] = mapped_column(String(64))
 
 

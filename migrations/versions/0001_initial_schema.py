@@ -287,6 +287,21 @@ def upgrade() -> None:
         ),
         sa.Column("allocations", sa.JSON(), nullable=False),
         sa.Column("shortage", sa.Integer(), nullable=False),
+        sa.Column(
+            "pending_state",
+            sa.Enum(
+                "unmatched",
+                "reserved",
+                "deducted",
+                "released",
+                "returned",
+                "cancelled",
+                name="orderlinestate",
+                native_enum=False,
+                length=16,
+            ),
+            nullable=True,
+        ),
         sa.Column("last_event_id", sa.String(length=64), nullable=True),
         sa.Column(
             "created_at",
