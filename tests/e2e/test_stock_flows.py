@@ -19,13 +19,12 @@ async def forged_button(harness: BotHarness, user: FakeUser, callback_data: str)
     """A message in `user`'s chat carrying a button the bot never offered them: what a modified client
     (or a replayed old button) sends. Posted through the Bot API, so the bot under test sees a normal
     callback query when the button is pressed."""
-    harness.fake.mark(user.chat_id)
     async with harness.fake.make_bot() as bot:
         markup = InlineKeyboardMarkup(
             inline_keyboard=[[InlineKeyboardButton(text="forged", callback_data=callback_data)]]
         )
-        await bot.send_message(user.chat_id, "…", reply_markup=markup)
-    return await user.next_message()
+        sent = await bot.send_message(user.chat_id, "…", reply_markup=markup)
+    return harness.fake.message(user.chat_id, sent.message_id)
 
 
 async def stock(harness: BotHarness, product_id: int) -> dict[str, tuple[int, int]]:
