@@ -4,6 +4,11 @@ Words are matched on `products.name_search`, a case- and diacritics-folded copy 
 (`domain.validation.search_key`): "lodz" finds "Łódź", "елка" finds "Ёлка". On PostgreSQL a pg_trgm
 GIN index serves the `LIKE '%word%'` filters. Ranking: more words matching at a word start first, then
 shorter names, then name order.
+
+A word search ranks and counts at most MAX_MATCHES products: a common word ("kubek" in a catalog of
+mugs) matches thousands, and sorting or counting all of them cost a full scan per keystroke (p95 55 ms
+on 100,000 products). Past the cap `total` is MAX_MATCHES and `capped` says "refine the query"; the
+ranking then orders the first MAX_MATCHES matches found.
 """
 
 from __future__ import annotations
@@ -11,14 +16,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlalchemy import ColumnElement, Integer, and_, case, func, literal, select
+from sqlalchemy import ColumnElement, Integer, case, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from domain.errors import DomainError
 from domain.models import Product, ProductEan
 from domain.validation import gtin_key, normalize_gtin, search_words, sku_key
 
 MAX_WORDS = 8
+MAX_MATCHES = 500
 
 
 class MatchKind(StrEnum):
@@ -35,6 +42,7 @@ class SearchResult:
     total: int
     offset: int
     limit: int
+    capped: bool = False  # more than `total` products match: only the first MAX_MATCHES are ranked
 
     @property
     def has_next(self) -> bool:
@@ -96,15 +104,29 @@ async def search_products(
         (case((padded.like(f"% {_escape_like(word)}%", escape="\\"), 1), else_=0) for word in words),
         start=literal(0, Integer),
     )
-    condition = and_(visible, *filters)
-    total = await session.scalar(select(func.count()).select_from(Product).where(condition)) or 0
+    # One statement: the first MAX_MATCHES matches, ranked, with their count riding along each row.
+    matches = (
+        select(Product, word_starts.label("word_starts"))
+        .where(visible, *filters)
+        .limit(MAX_MATCHES)
+        .subquery()
+    )
+    matched = aliased(Product, matches)
+    rows = (
+        await session.execute(
+            select(matched, func.count().over())
+            .order_by(matches.c.word_starts.desc(), func.length(matches.c.name), matches.c.name, matches.c.id)
+            .limit(limit)
+            .offset(offset)
+        )
+    ).all()
+    if rows:
+        total = rows[0][1]
+    elif offset:  # a page past the end: the count is still wanted
+        total = await session.scalar(select(func.count()).select_from(matches)) or 0
+    else:
+        total = 0
     if total == 0:
         return SearchResult(MatchKind.NONE, [], 0, offset, limit)
-    rows = await session.scalars(
-        select(Product)
-        .where(condition)
-        .order_by(word_starts.desc(), func.length(Product.name), Product.name, Product.id)
-        .limit(limit)
-        .offset(offset)
-    )
-    return SearchResult(MatchKind.WORDS, list(rows), total, offset, limit)
+    products = [row[0] for row in rows]
+    return SearchResult(MatchKind.WORDS, products, total, offset, limit, capped=total >= MAX_MATCHES)

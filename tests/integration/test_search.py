@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 import pytest
 
+from domain import search
 from domain.catalog import Catalog
 from domain.db import Database
 from domain.search import MatchKind, SearchResult, search_products
@@ -132,3 +133,18 @@ async def test_percent_and_underscore_are_not_wildcards(db: Database) -> None:
     assert _skus(await _search(db, "50%")) == ["A_1"]
     assert _skus(await _search(db, "A_1")) == ["A_1"]
     assert _skus(await _search(db, "ab_c")) == ["A_1"]
+
+
+async def test_a_page_past_the_end_still_knows_the_total(db: Database) -> None:
+    await _catalog(db, *((f"P-{n}", f"Płyta {n}", ()) for n in range(3)))
+    beyond = await _search(db, "plyta", limit=10, offset=10)
+    assert (beyond.kind, beyond.products, beyond.total, beyond.has_next) == (MatchKind.WORDS, [], 3, False)
+
+
+async def test_a_very_common_word_is_capped(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(search, "MAX_MATCHES", 5)
+    await _catalog(db, *((f"K-{n}", f"Kubek {n}", ()) for n in range(8)), ("R-1", "Rzadki kubek", ()))
+    common = await _search(db, "kubek", limit=3)
+    assert (common.total, common.capped, len(common.products), common.has_next) == (5, True, 3, True)
+    rare = await _search(db, "rzadki")
+    assert (rare.total, rare.capped, _skus(rare)) == (1, False, ["R-1"])
