@@ -45,6 +45,7 @@ class FlowAction(StrEnum):
     CANCEL = "cancel"
     SKIP = "skip"
     BACK = "back"
+    PICK = "pick"
 
 
 class FlowCb(CallbackData, prefix="fl"):

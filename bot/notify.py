@@ -35,6 +35,9 @@ class TelegramNotifier:
             key: value if isinstance(value, int | float) and not isinstance(value, bool) else escape(value)
             for key, value in params.items()
         }
+        if not self.core.locales:  # shutting down: the translations are gone with the dispatcher
+            log.warning("alert %s not sent: the bot is stopping (%s)", kind, text_key)
+            return
         for telegram_id, language in admins:
             text = self.core.get(text_key, language, **values)
             try:

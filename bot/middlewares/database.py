@@ -7,6 +7,7 @@ from typing import Any
 
 from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.db import Database
 
@@ -32,3 +33,11 @@ class UnitOfWorkMiddleware(BaseMiddleware):
                 raise
             await session.commit()
             return result
+
+
+async def rollback_and_refresh(session: AsyncSession, *instances: object) -> None:
+    """Roll back the update's unit of work and reload `instances` (such as the current user), so the
+    handler can go on reading — for example to show the current card after a lost optimistic lock."""
+    await session.rollback()
+    for instance in instances:
+        await session.refresh(instance)
