@@ -179,6 +179,8 @@ class BackgroundRunner:
                 continue
             await self.lock.wait_lost()
             await self._demote()
+            # Our connection just failed: let a healthy instance take over before competing again.
+            await asyncio.sleep(self.config.leader_retry_seconds * 3)
 
     async def _promote(self) -> None:
         log.info("this instance is the leader: starting the background jobs")

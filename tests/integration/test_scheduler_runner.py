@@ -79,9 +79,11 @@ async def test_orders_jobs_run_on_their_period_and_are_recorded(
     # The disabled / needs-reconnect accounts get no jobs.
     assert [job for job in runner.scheduled() if "-orders:" in job] == [f"wix-orders:{wix_id}"]
 
-    rows = await eventually(lambda: job_runs(db, f"wix-orders:{wix_id}"), seconds=5)
-    finished = [row for row in rows if row.status == runs.OK]
-    assert finished and finished[0].finished_at is not None and finished[0].error is None
+    async def finished_runs() -> list[JobRun]:
+        return [row for row in await job_runs(db, f"wix-orders:{wix_id}") if row.status == runs.OK]
+
+    finished = await eventually(finished_runs, seconds=5)
+    assert finished[0].finished_at is not None and finished[0].error is None
     assert finished[0].counts == {"processed": 0, "changed": 0, "failed": 0, "stock_changed": False}
 
 
@@ -109,7 +111,7 @@ async def test_a_stock_change_wakes_the_push_once_per_burst(db: Database, make_r
     _allegro_id, wix_id = await add_channel_accounts(db)
     seeded = await seed(db, on_hand=1)
     wix = FakeChannel("wix", db)
-    runner = make_runner([wix, FakeChannel("allegro", db)])
+    runner = make_runner([wix, FakeChannel("allegro", db)], replace(FAST, push_debounce_seconds=1.0))
     await runner.start()
     await eventually(lambda: _empty(db))
     pushes_before = wix.count("push")
