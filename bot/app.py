@@ -34,6 +34,7 @@ from domain.people import Users
 
 log = logging.getLogger(__name__)
 WEBHOOK_PATH = "/telegram/webhook"
+FINISH_UPDATES_SECONDS = 10.0
 
 
 class BotSession(AiohttpSession):
@@ -67,7 +68,9 @@ def build_dispatcher(
     dp["settings"] = settings
     dp["db"] = db
     dp["notifier"] = notifier or TelegramNotifier(bot, db, i18n.core, settings.default_language)  # type: ignore[arg-type]
-    setup_middlewares(dp, db, i18n, throttle or ThrottleLimits())
+    # Registered before the translations' own shutdown: updates still in flight finish first.
+    dp.shutdown.register(_finish_updates)
+    setup_middlewares(dp, db, i18n, throttle or ThrottleLimits(), settings.default_language)
     setup_errors(dp)
     dp.include_routers(*feature_routers())
     commands = menu_commands(FEATURE_MODULES)
@@ -77,6 +80,13 @@ def build_dispatcher(
 
     dp.startup.register(on_startup)
     return dp
+
+
+async def _finish_updates(dispatcher: Dispatcher) -> None:
+    # aiogram keeps the tasks of updates being handled in polling mode but offers no public handle.
+    pending = set(getattr(dispatcher, "_handle_update_tasks", ()))
+    if pending:
+        await asyncio.wait(pending, timeout=FINISH_UPDATES_SECONDS)
 
 
 async def prepare_database(settings: Settings) -> Database:

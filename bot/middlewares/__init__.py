@@ -12,11 +12,14 @@ from bot.middlewares.users import UserMiddleware
 from domain.db import Database
 
 
-def setup_middlewares(dp: Dispatcher, db: Database, i18n: I18nMiddleware, limits: ThrottleLimits) -> None:
+def setup_middlewares(
+    dp: Dispatcher, db: Database, i18n: I18nMiddleware, limits: ThrottleLimits, default_language: str
+) -> None:
+    core = i18n.core  # the Fluent core (typed as the base class by aiogram-i18n)
+    dp.update.outer_middleware(ThrottlingMiddleware(limits, core, default_language))  # type: ignore[arg-type]
     dp.update.outer_middleware(UnitOfWorkMiddleware(db))  # -> session
     dp.update.outer_middleware(UserMiddleware())  # -> user, actor
     i18n.setup(dp)  # -> i18n (needs user for the saved language)
-    dp.update.outer_middleware(ThrottlingMiddleware(limits))  # needs i18n for its note
     dp.update.outer_middleware(AccessMiddleware())  # strangers stop here
 
 

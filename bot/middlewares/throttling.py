@@ -1,4 +1,7 @@
-"""Per-user rate limit: a token bucket; past it, updates are ignored and the user gets one note."""
+"""Per-user rate limit: a token bucket; past it, updates are ignored and the user gets one note.
+
+It runs first, before any database work, so a flood costs no connections; the note is therefore in the
+user's Telegram language (their saved choice would need the database)."""
 
 from __future__ import annotations
 
@@ -10,7 +13,9 @@ from typing import Any
 from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, Update
 from aiogram.types import User as TelegramUser
-from aiogram_i18n import I18nContext
+from aiogram_i18n.cores import FluentRuntimeCore
+
+from bot.middlewares.i18n import telegram_language
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,8 +34,16 @@ class _Bucket:
 
 
 class ThrottlingMiddleware(BaseMiddleware):
-    def __init__(self, limits: ThrottleLimits, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        limits: ThrottleLimits,
+        core: FluentRuntimeCore | None = None,
+        default_language: str = "en",
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.limits = limits
+        self.core = core
+        self.default_language = default_language
         self.clock = clock
         self._buckets: dict[int, _Bucket] = {}
 
@@ -71,10 +84,10 @@ class ThrottlingMiddleware(BaseMiddleware):
         allowed, first_refusal = self.allow(telegram_user.id)
         if allowed:
             return await handler(event, data)
-        if first_refusal and isinstance(event, Update):
-            i18n: I18nContext = data["i18n"]
+        if first_refusal and isinstance(event, Update) and self.core is not None:
+            note = self.core.get("slow-down", telegram_language(telegram_user) or self.default_language)
             if event.message is not None:
-                await event.message.answer(i18n.get("slow-down"))
+                await event.message.answer(note)
             elif event.callback_query is not None:
-                await event.callback_query.answer(i18n.get("slow-down"))
+                await event.callback_query.answer(note)
         return None
