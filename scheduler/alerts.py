@@ -31,7 +31,7 @@ class AlertKind(StrEnum):
     """What an admin can mute. A recovery shares its failure's kind: muting one mutes both."""
 
     JOB_FAILED = "job_failed"
-    RECONNECT = "reconnect"
+    RECONNECT = "token_reconnect"
     UNKNOWN_SKU = "unknown_sku"
     OVERSELL = "oversell"
     LOW_STOCK = "low_stock"
@@ -67,7 +67,7 @@ class Alerts:
 
     async def send(
         self,
-        kind: AlertKind,
+        kind: str,
         text_key: str,
         *,
         key: str | None = None,
@@ -89,7 +89,7 @@ class Alerts:
         await self._deliver(kind, text_key, params)
         return True
 
-    def forget(self, kind: AlertKind, key: str) -> None:
+    def forget(self, kind: str, key: str) -> None:
         """Allow the next alert of (kind, key) at once, e.g. after the condition cleared."""
         self._last_by_key.pop((kind, key), None)
 
@@ -107,6 +107,10 @@ class Alerts:
         self._sent_at.append(self._clock())
         await self._deliver(AlertKind.SUMMARY, "alert-summary", {"count": total, "kinds": counts})
         return True
+
+    def as_notifier(self) -> GuardedNotifier:
+        """A `Notifier` for the channels' own alerts, behind the same dedup and rate limit."""
+        return GuardedNotifier(self)
 
     async def close(self) -> None:
         if self._summary_task is not None:
@@ -145,3 +149,14 @@ class Alerts:
             await self.notifier.alert(kind, text_key, **params)
         except Exception:
             log.exception("could not deliver the %s alert %s", kind, text_key)
+
+
+class GuardedNotifier:
+    """`Notifier` in front of `Alerts`: an alert identical in kind, text and values is a duplicate."""
+
+    def __init__(self, alerts: Alerts) -> None:
+        self.alerts = alerts
+
+    async def alert(self, kind: str, text_key: str, **params: Any) -> None:
+        key = text_key + "|" + "|".join(f"{name}={params[name]}" for name in sorted(params))
+        await self.alerts.send(kind, text_key, key=key, **params)

@@ -33,6 +33,9 @@ class RunnerConfig:
     # stock the channel already sold). Allegro's own events job runs every minute and its pushes are
     # per offer; Wix orders arrive only through the (slower) order import.
     pull_before_push: frozenset[str] = frozenset({"wix"})
+    # Channels that alert on their own (through `Alerts.as_notifier()`) about reconnects, unknown SKUs,
+    # oversells and failed push items; for the others the runner derives those alerts itself.
+    self_alerting: frozenset[str] = frozenset({"allegro"})
     # Full reconcile period per channel name; channels not listed reconcile only on /sync.
     reconcile_seconds: dict[str, float] = field(default_factory=lambda: {"wix": 3600.0})
     token_refresh_seconds: float = 3600.0

@@ -72,6 +72,16 @@ class _Push(Enum):
     RUNNING = "running"
 
 
+def build_alerts(notifier: Notifier, config: RunnerConfig) -> Alerts:
+    """The one guarded alert path: give `alerts.as_notifier()` to the channels, `alerts` to the runner."""
+    return Alerts(
+        notifier,
+        per_minute=config.alerts_per_minute,
+        window_seconds=config.alert_window_seconds,
+        dedup_seconds=config.alert_dedup_seconds,
+    )
+
+
 def orders_job_id(ref: AccountRef) -> str:
     return f"{ref.channel}{ORDERS_INFIX}{ref.account_id}"
 
@@ -85,21 +95,17 @@ class BackgroundRunner:
         self,
         db: Database,
         channels: Sequence[StockChannel],
-        notifier: Notifier,
+        alerts: Alerts | Notifier,
         config: RunnerConfig | None = None,
         *,
         lock: LeaderLock | None = None,
         secrets: Iterable[str] = (),
     ) -> None:
+        """`alerts`: the guarded alerts shared with the channels (`build_alerts`), or a bare notifier."""
         self.db = db
         self.config = config or RunnerConfig()
         self.lock = lock or leader_lock_for(db.url, check_seconds=self.config.leader_check_seconds)
-        self.alerts = Alerts(
-            notifier,
-            per_minute=self.config.alerts_per_minute,
-            window_seconds=self.config.alert_window_seconds,
-            dedup_seconds=self.config.alert_dedup_seconds,
-        )
+        self.alerts = alerts if isinstance(alerts, Alerts) else build_alerts(alerts, self.config)
         self._static_secrets = {s for s in secrets if s}
         self._account_secrets: set[str] = set()
         self.work = ChannelWork(
@@ -366,6 +372,8 @@ class BackgroundRunner:
 
     async def _reconnect_reminders(self, refs: list[AccountRef]) -> None:
         for ref in refs:
+            if not self._alerts_for(target_of(ref)):
+                continue
             if ref.state == AccountState.NEEDS_RECONNECT:
                 await self.alerts.send(
                     AlertKind.RECONNECT,
@@ -445,8 +453,13 @@ class BackgroundRunner:
                     self._rerun_soon(self.health.failing_jobs(result.target))
             if change is not None:
                 await self._alert_health(change, now)
-            if result.counts.failed and not result.error and ":" in result.target:
+            if result.counts.failed and not result.error and self._alerts_for(result.target):
                 await self._alert_push_failed(result)
+
+    def _alerts_for(self, target: str) -> bool:
+        """Whether the runner raises a channel account's item alerts (not a self-alerting channel)."""
+        channel, separator, _ = target.partition(":")
+        return bool(separator) and channel not in self.config.self_alerting
 
     def _rerun_soon(self, job_ids: list[str]) -> None:
         """The target works again for one job: retry the others that failed on it now."""

@@ -117,13 +117,16 @@ class ChannelWork:
 
     async def _pull_locked(self, ref: AccountRef) -> RunCounts:
         """Import orders; the caller holds the account lock."""
-        async with self.db.sessions() as session:
-            since = await database_now(session)
+        watch = ref.channel not in self.config.self_alerting
+        if watch:
+            async with self.db.sessions() as session:
+                since = await database_now(session)
         counts = await self.channels[ref.channel].pull_orders(ref.account_id)
-        async with self.db.sessions() as session:
-            problems = await order_problems(session, ref.channel, ref.account_id, since)
-        if problems:
-            await self._on_order_problems(ref, problems)
+        if watch:
+            async with self.db.sessions() as session:
+                problems = await order_problems(session, ref.channel, ref.account_id, since)
+            if problems:
+                await self._on_order_problems(ref, problems)
         if counts.stock_changed:
             self._on_stock_changed()
         return counts

@@ -248,10 +248,10 @@ async def test_accounts_added_and_removed_at_runtime(db: Database, make_runner: 
         await session.execute(update(WixAccount).values(state=AccountState.NEEDS_RECONNECT))
     await runner.refresh_jobs()
     assert f"wix-orders:{account_id}" not in runner.scheduled()
-    reconnect = [a for a in notifier.sent if a.kind == "reconnect"]
+    reconnect = [a for a in notifier.sent if a.kind == "token_reconnect"]
     assert len(reconnect) == 1 and reconnect[0].params["account_id"] == account_id
     await runner.refresh_jobs()
-    assert len([a for a in notifier.sent if a.kind == "reconnect"]) == 1  # a reminder, not a flood
+    assert len([a for a in notifier.sent if a.kind == "token_reconnect"]) == 1  # a reminder, not a flood
 
 
 async def test_interval_jobs_keep_their_rhythm_across_restarts(db: Database, make_runner: MakeRunner) -> None:

@@ -86,6 +86,20 @@ async def test_a_failing_notifier_does_not_raise(clock: Clock) -> None:
 
 def test_the_summary_cannot_be_muted() -> None:
     assert AlertKind.SUMMARY not in MUTABLE_KINDS
-    assert {"job_failed", "reconnect", "unknown_sku", "oversell", "low_stock", "push_failed"} <= set(
+    assert {"job_failed", "token_reconnect", "unknown_sku", "oversell", "low_stock", "push_failed"} <= set(
         MUTABLE_KINDS
     )
+
+
+async def test_the_channels_notifier_shares_dedup_and_rate(clock: Clock) -> None:
+    notifier = RecordingNotifier()
+    alerts = Alerts(notifier, per_minute=2, clock=clock)
+    channel_side = alerts.as_notifier()
+
+    await channel_side.alert("oversell", "alert-allegro-oversell", sku="A", shortage=1)
+    await channel_side.alert("oversell", "alert-allegro-oversell", sku="A", shortage=1)  # duplicate
+    await channel_side.alert("oversell", "alert-allegro-oversell", sku="B", shortage=1)
+    await alerts.send(AlertKind.LOW_STOCK, "alert-low-stock", key="1")  # over the shared rate
+
+    assert [a.params.get("sku") for a in notifier.sent] == ["A", "B"]
+    assert alerts.held == {"low_stock": 1}
