@@ -123,9 +123,12 @@ async def users_view(session: AsyncSession, i18n: I18nContext) -> tuple[str, Inl
     lines = [i18n.get("admin-users-title")]
     buttons = []
     for person in people:
-        key = "admin-user-line" if person.active else "admin-user-line-inactive"
-        role = _role(i18n, person.role)
-        lines.append(i18n.get(key, name=_name(i18n, person), telegram_id=str(person.telegram_id), role=role))
+        name, role = _name(i18n, person), _role(i18n, person.role)
+        if person.active:
+            lines.append(f"• {name} (<code>{person.telegram_id}</code>) — {role}")
+        else:
+            inactive = i18n.get("admin-status-inactive")
+            lines.append(f"• <s>{name}</s> (<code>{person.telegram_id}</code>) — {role}, {inactive}")
         label = f"{'🛠' if person.role is Role.ADMIN else '👷'} {person.display_name or person.telegram_id}"
         buttons.append(_button(label, AdminCb(action=AdminAction.USER, target=person.telegram_id)))
     rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
@@ -172,14 +175,12 @@ async def warehouses_view(session: AsyncSession, i18n: I18nContext) -> tuple[str
     for warehouse in warehouses:
         code, name = escape(warehouse.code), escape(warehouse.name)
         if warehouse.active:
-            lines.append(i18n.get("admin-warehouse-line", code=code, name=name))
-            action, label = AdminAction.WAREHOUSE_OFF, "admin-btn-warehouse-off"
+            lines.append(f"• <b>{code}</b> — {name}")
+            action, icon = AdminAction.WAREHOUSE_OFF, "⛔"
         else:
-            lines.append(i18n.get("admin-warehouse-line-inactive", code=code, name=name))
-            action, label = AdminAction.WAREHOUSE_ON, "admin-btn-warehouse-on"
-        buttons.append(
-            _button(i18n.get(label, code=warehouse.code), AdminCb(action=action, target=warehouse.id))
-        )
+            lines.append(f"• <s>{code}</s> — {name} ({i18n.get('admin-status-inactive')})")
+            action, icon = AdminAction.WAREHOUSE_ON, "✅"
+        buttons.append(_button(f"{icon} {warehouse.code}", AdminCb(action=action, target=warehouse.id)))
     if not warehouses:
         lines.append(i18n.get("admin-no-warehouses"))
     rows = [buttons[i : i + 3] for i in range(0, len(buttons), 3)]

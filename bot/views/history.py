@@ -110,14 +110,7 @@ def _changes(i18n: I18nContext, entry: HistoryEntry) -> list[str]:
         if field in IMPLIED_FIELDS or not isinstance(pair, list | tuple) or len(pair) != 2:
             continue
         old, new = pair
-        lines.append(
-            i18n.get(
-                "history-change",
-                field=_field_name(i18n, field),
-                old=_value(i18n, field, old),
-                new=_value(i18n, field, new),
-            )
-        )
+        lines.append(f"• {_field_name(i18n, field)}: {_value(i18n, field, old)} → {_value(i18n, field, new)}")
     return lines
 
 

@@ -8,8 +8,6 @@ admin-btn-warehouses = 🏬 Warehouses
 admin-btn-back = ‹ Back
 
 admin-users-title = 👥 <b>Users</b>
-admin-user-line = • { $name } (<code>{ $telegram_id }</code>) — { $role }
-admin-user-line-inactive = • <s>{ $name }</s> (<code>{ $telegram_id }</code>) — { $role }, deactivated
 admin-unnamed = user { $telegram_id }
 admin-role-admin = admin
 admin-role-staff = staff
@@ -42,12 +40,8 @@ admin-btn-role-admin = 🛠 Admin
 admin-user-added = ✅ { $name } (<code>{ $telegram_id }</code>) can use the bot now as { $role }.
 
 admin-warehouses-title = 🏬 <b>Warehouses</b>
-admin-warehouse-line = • <b>{ $code }</b> — { $name }
-admin-warehouse-line-inactive = • <s>{ $code }</s> — { $name } (deactivated)
 admin-no-warehouses = No warehouses yet.
 admin-btn-add-warehouse = ➕ Add a warehouse
-admin-btn-warehouse-off = ⛔ { $code }
-admin-btn-warehouse-on = ✅ { $code }
 admin-warehouse-deactivated = { $code } is deactivated: nothing can be received into it or moved to it.
 admin-warehouse-activated = { $code } is active again.
 admin-ask-warehouse-code = Send the code of the new warehouse: 1–16 letters, digits, “-” or “_” (like WH2).

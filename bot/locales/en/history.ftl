@@ -39,7 +39,6 @@ history-warehouse = Warehouse: { $where }
 history-who = 👤 { $who }
 history-reason = Reason: { $reason }
 history-ref = Order: <code>{ $ref }</code>
-history-change = • { $field }: { $old } → { $new }
 history-actor-system = system
 history-actor-cli = command line
 history-photo = photo #{ $tag }

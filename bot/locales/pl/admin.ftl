@@ -8,8 +8,6 @@ admin-btn-warehouses = 🏬 Magazyny
 admin-btn-back = ‹ Wstecz
 
 admin-users-title = 👥 <b>Użytkownicy</b>
-admin-user-line = • { $name } (<code>{ $telegram_id }</code>) — { $role }
-admin-user-line-inactive = • <s>{ $name }</s> (<code>{ $telegram_id }</code>) — { $role }, dezaktywowany
 admin-unnamed = użytkownik { $telegram_id }
 admin-role-admin = administrator
 admin-role-staff = pracownik
@@ -42,12 +40,8 @@ admin-btn-role-admin = 🛠 Administrator
 admin-user-added = ✅ { $name } (<code>{ $telegram_id }</code>) może już korzystać z bota jako { $role }.
 
 admin-warehouses-title = 🏬 <b>Magazyny</b>
-admin-warehouse-line = • <b>{ $code }</b> — { $name }
-admin-warehouse-line-inactive = • <s>{ $code }</s> — { $name } (dezaktywowany)
 admin-no-warehouses = Nie ma jeszcze magazynów.
 admin-btn-add-warehouse = ➕ Dodaj magazyn
-admin-btn-warehouse-off = ⛔ { $code }
-admin-btn-warehouse-on = ✅ { $code }
 admin-warehouse-deactivated = { $code } jest dezaktywowany: nie można do niego niczego przyjąć ani przesunąć.
 admin-warehouse-activated = { $code } znów jest aktywny.
 admin-ask-warehouse-code = Wyślij kod nowego magazynu: 1–16 liter, cyfr, „-” lub „_” (np. WH2).

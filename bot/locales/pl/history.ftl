@@ -39,7 +39,6 @@ history-warehouse = Magazyn: { $where }
 history-who = 👤 { $who }
 history-reason = Powód: { $reason }
 history-ref = Zamówienie: <code>{ $ref }</code>
-history-change = • { $field }: { $old } → { $new }
 history-actor-system = system
 history-actor-cli = wiersz poleceń
 history-photo = zdjęcie #{ $tag }

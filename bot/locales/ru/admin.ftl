@@ -8,8 +8,6 @@ admin-btn-warehouses = 🏬 Склады
 admin-btn-back = ‹ Назад
 
 admin-users-title = 👥 <b>Пользователи</b>
-admin-user-line = • { $name } (<code>{ $telegram_id }</code>) — { $role }
-admin-user-line-inactive = • <s>{ $name }</s> (<code>{ $telegram_id }</code>) — { $role }, отключён
 admin-unnamed = пользователь { $telegram_id }
 admin-role-admin = администратор
 admin-role-staff = сотрудник
@@ -42,12 +40,8 @@ admin-btn-role-admin = 🛠 Администратор
 admin-user-added = ✅ { $name } (<code>{ $telegram_id }</code>) теперь может пользоваться ботом, роль — { $role }.
 
 admin-warehouses-title = 🏬 <b>Склады</b>
-admin-warehouse-line = • <b>{ $code }</b> — { $name }
-admin-warehouse-line-inactive = • <s>{ $code }</s> — { $name } (отключён)
 admin-no-warehouses = Складов пока нет.
 admin-btn-add-warehouse = ➕ Добавить склад
-admin-btn-warehouse-off = ⛔ { $code }
-admin-btn-warehouse-on = ✅ { $code }
 admin-warehouse-deactivated = Склад { $code } отключён: на него нельзя принимать и перемещать товар.
 admin-warehouse-activated = Склад { $code } снова активен.
 admin-ask-warehouse-code = Отправьте код нового склада: 1–16 латинских букв, цифр, «-» или «_» (например, WH2).

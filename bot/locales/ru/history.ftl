@@ -39,7 +39,6 @@ history-warehouse = Склад: { $where }
 history-who = 👤 { $who }
 history-reason = Причина: { $reason }
 history-ref = Заказ: <code>{ $ref }</code>
-history-change = • { $field }: { $old } → { $new }
 history-actor-system = система
 history-actor-cli = командная строка
 history-photo = фото #{ $tag }
