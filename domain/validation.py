@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 
 from domain.errors import ValidationError
 
@@ -51,6 +52,13 @@ def _bad_chars(text: str, allowed: frozenset[str]) -> list[str]:
     return list(dict.fromkeys(char for char in text if char not in allowed))
 
 
+def _refuse_chars(bad: list[str], raw: str, *, reason: str, message: Callable[[str], str]) -> None:
+    """Raise when ``bad`` is not empty; ``message`` gets the characters as _describe_chars shows them."""
+    if bad:
+        shown = _describe_chars(bad)
+        raise ValidationError(message(shown), reason=reason, value=raw, chars=shown)
+
+
 # --- SKU ----------------------------------------------------------------------------------------------
 
 
@@ -70,15 +78,14 @@ def normalize_sku(raw: str) -> str:
             length=len(sku),
             max_length=SKU_MAX_LENGTH,
         )
-    bad = _bad_chars(sku, _SKU_ALLOWED)
-    if bad:
-        shown = _describe_chars(bad)
-        raise ValidationError(
-            f"SKU {sku!r} contains characters that are not allowed: {shown} (allowed: {_SKU_ALLOWED_TEXT})",
-            reason="sku_chars",
-            value=raw,
-            chars=shown,
-        )
+    _refuse_chars(
+        _bad_chars(sku, _SKU_ALLOWED),
+        raw,
+        reason="sku_chars",
+        message=lambda shown: (
+            f"SKU {sku!r} contains characters that are not allowed: {shown} (allowed: {_SKU_ALLOWED_TEXT})"
+        ),
+    )
     return sku
 
 
@@ -112,15 +119,12 @@ def gtin_check_digit(body: str) -> int:
 def normalize_gtin(raw: str) -> str:
     """Strip spaces and hyphens and verify length and check digit of an EAN-8/UPC-A/EAN-13/GTIN-14."""
     code = _GTIN_SEPARATORS.sub("", raw)
-    bad = _bad_chars(code, _DIGITS)
-    if bad:
-        shown = _describe_chars(bad)
-        raise ValidationError(
-            f"EAN {raw.strip()!r} must contain only digits, found {shown}",
-            reason="ean_digits",
-            value=raw,
-            chars=shown,
-        )
+    _refuse_chars(
+        _bad_chars(code, _DIGITS),
+        raw,
+        reason="ean_digits",
+        message=lambda shown: f"EAN {raw.strip()!r} must contain only digits, found {shown}",
+    )
     if len(code) not in GTIN_KINDS:
         raise ValidationError(
             f"EAN {raw.strip()!r} has {len(code)} digits; expected 8 (EAN-8), 12 (UPC-A), 13 (EAN-13) "
@@ -211,12 +215,12 @@ def normalize_name(raw: str) -> str:
     name = " ".join(unicodedata.normalize("NFC", raw).split())
     if not name:
         raise ValidationError("Name is empty", reason="name_empty", value=raw)
-    bad = [char for char in dict.fromkeys(name) if unicodedata.category(char) == "Cc"]
-    if bad:
-        shown = _describe_chars(bad)
-        raise ValidationError(
-            f"Name {name!r} contains control characters: {shown}", reason="name_chars", value=raw, chars=shown
-        )
+    _refuse_chars(
+        [char for char in dict.fromkeys(name) if unicodedata.category(char) == "Cc"],
+        raw,
+        reason="name_chars",
+        message=lambda shown: f"Name {name!r} contains control characters: {shown}",
+    )
     if len(name) > NAME_MAX_LENGTH:
         raise ValidationError(
             f"Name is {len(name)} characters long; at most {NAME_MAX_LENGTH} are allowed",
