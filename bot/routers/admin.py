@@ -28,11 +28,11 @@ from aiogram.types import User as TelegramUser
 from aiogram_i18n import I18nContext
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.callbacks import FlowAction, FlowCb
 from bot.commands import MenuCommand
 from bot.filters import AdminOnly
 from bot.flows import FLOW_KEY, start_flow
 from bot.i18n_text import error_text
+from bot.routers.edit import cancel_keyboard
 from bot.views.format import escape
 from domain.errors import DomainError, NotFoundError
 from domain.models import Role, User, Warehouse
@@ -80,11 +80,6 @@ class AdminFlow(StatesGroup):
 
 def _button(text: str, data: CallbackData) -> InlineKeyboardButton:
     return InlineKeyboardButton(text=text, callback_data=data.pack())
-
-
-def _cancel_keyboard(i18n: I18nContext, flow: str) -> InlineKeyboardMarkup:
-    cancel = FlowCb(action=FlowAction.CANCEL, flow=flow)
-    return InlineKeyboardMarkup(inline_keyboard=[[_button(i18n.get("btn-cancel"), cancel)]])
 
 
 def _name(i18n: I18nContext, person: User) -> str:
@@ -284,7 +279,7 @@ async def add_user(query: CallbackQuery, state: FSMContext, i18n: I18nContext) -
     flow = await start_flow(state, AdminFlow.user_id)
     await query.answer()
     if isinstance(query.message, Message):
-        await query.message.answer(i18n.get("admin-ask-user"), reply_markup=_cancel_keyboard(i18n, flow))
+        await query.message.answer(i18n.get("admin-ask-user"), reply_markup=cancel_keyboard(i18n, flow))
 
 
 def _forwarded_person(message: Message) -> TelegramUser | str | None:
@@ -315,7 +310,7 @@ async def _ask_role(
                 _button(i18n.get("admin-btn-role-staff"), RolePickCb(flow=flow, role=Role.STAFF)),
                 _button(i18n.get("admin-btn-role-admin"), RolePickCb(flow=flow, role=Role.ADMIN)),
             ],
-            _cancel_keyboard(i18n, flow).inline_keyboard[0],
+            cancel_keyboard(i18n, flow).inline_keyboard[0],
         ]
     )
     await message.answer("\n".join(lines), reply_markup=keyboard)
@@ -396,7 +391,7 @@ async def add_warehouse(query: CallbackQuery, state: FSMContext, i18n: I18nConte
     await query.answer()
     if isinstance(query.message, Message):
         await query.message.answer(
-            i18n.get("admin-ask-warehouse-code"), reply_markup=_cancel_keyboard(i18n, flow)
+            i18n.get("admin-ask-warehouse-code"), reply_markup=cancel_keyboard(i18n, flow)
         )
 
 
@@ -416,7 +411,7 @@ async def warehouse_code_given(
     await state.set_state(AdminFlow.warehouse_name)
     await message.answer(
         i18n.get("admin-ask-warehouse-name", code=escape(code)),
-        reply_markup=_cancel_keyboard(i18n, data[FLOW_KEY]),
+        reply_markup=cancel_keyboard(i18n, data[FLOW_KEY]),
     )
 
 

@@ -27,6 +27,7 @@ from bot.filters import AdminOnly, StaffOrAdmin, is_admin
 from bot.flows import FLOW_KEY, current_flow, start_flow
 from bot.guards import card_product
 from bot.i18n_text import error_text
+from bot.routers.edit import cancel_keyboard, confirm_keyboard
 from bot.views.card import show_card
 from bot.views.format import escape
 from bot.views.history import reason_text, signed
@@ -138,32 +139,17 @@ def _title(i18n: I18nContext, move: Move, product: Product) -> str:
     return i18n.get(f"stock-title-{move.key}", name=escape(product.name), sku=escape(product.sku))
 
 
-def _cancel_row(i18n: I18nContext, flow: str) -> list[InlineKeyboardButton]:
-    cancel = FlowCb(action=FlowAction.CANCEL, flow=flow).pack()
-    return [InlineKeyboardButton(text=i18n.get("btn-cancel"), callback_data=cancel)]
-
-
 def _pick_keyboard(i18n: I18nContext, flow: str, choices: list[tuple[int, str]]) -> InlineKeyboardMarkup:
     buttons = [
         InlineKeyboardButton(text=label, callback_data=StockPickCb(flow=flow, value=value).pack())
         for value, label in choices
     ]
     rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
-    return InlineKeyboardMarkup(inline_keyboard=[*rows, _cancel_row(i18n, flow)])
+    return InlineKeyboardMarkup(inline_keyboard=[*rows, *cancel_keyboard(i18n, flow).inline_keyboard])
 
 
 def _warehouse_keyboard(i18n: I18nContext, flow: str, options: list[Option]) -> InlineKeyboardMarkup:
     return _pick_keyboard(i18n, flow, [(option.warehouse_id, option.label) for option in options])
-
-
-def _confirm_keyboard(i18n: I18nContext, flow: str) -> InlineKeyboardMarkup:
-    confirm = FlowCb(action=FlowAction.CONFIRM, flow=flow).pack()
-    return InlineKeyboardMarkup(
-        inline_keyboard=[
-            [InlineKeyboardButton(text=i18n.get("btn-confirm"), callback_data=confirm)],
-            _cancel_row(i18n, flow),
-        ]
-    )
 
 
 async def _quantity_prompt(session: AsyncSession, i18n: I18nContext, data: dict[str, Any]) -> str:
@@ -245,11 +231,6 @@ async def start_move(
     await query.message.answer(f"{title}\n\n{prompt}", reply_markup=_warehouse_keyboard(i18n, flow, options))
 
 
-async def _picked_data(state: FSMContext, callback_data: StockPickCb) -> dict[str, Any] | None:
-    data = await state.get_data()
-    return data if callback_data.flow and data.get(FLOW_KEY) == callback_data.flow else None
-
-
 async def _outdated(query: CallbackQuery, i18n: I18nContext) -> None:
     await query.answer(i18n.get("button-outdated"), show_alert=True)
 
@@ -259,6 +240,22 @@ async def _archived_meanwhile(query: CallbackQuery, state: FSMContext, i18n: I18
     await query.answer(i18n.get("stock-archived-meanwhile"), show_alert=True)
     if isinstance(query.message, Message):
         await query.message.edit_text(i18n.get("stock-archived-meanwhile"))
+
+
+async def _step(
+    query: CallbackQuery, flow: str, state: FSMContext, session: AsyncSession, i18n: I18nContext
+) -> tuple[dict[str, Any], Product, Message] | None:
+    """The running flow's data, its product and the prompt message, or None after telling the user
+    why the button no longer works (an earlier flow's button, or the product archived meanwhile)."""
+    data = await state.get_data()
+    if not flow or data.get(FLOW_KEY) != flow or not isinstance(query.message, Message):
+        await _outdated(query, i18n)
+        return None
+    product = await _flow_product(session, data)
+    if product is None:
+        await _archived_meanwhile(query, state, i18n)
+        return None
+    return data, product, query.message
 
 
 @router.callback_query(
@@ -271,14 +268,10 @@ async def warehouse_picked(
     session: AsyncSession,
     i18n: I18nContext,
 ) -> None:
-    data = await _picked_data(state, callback_data)
-    if data is None or not isinstance(query.message, Message):
-        await _outdated(query, i18n)
+    step = await _step(query, callback_data.flow, state, session, i18n)
+    if step is None:
         return
-    product = await _flow_product(session, data)
-    if product is None:
-        await _archived_meanwhile(query, state, i18n)
-        return
+    data, product, message = step
     move = Move(data["move"])
     picking_target = await state.get_state() == StockFlow.target.state
     source_id = data["warehouse_id"] if picking_target else None
@@ -296,21 +289,21 @@ async def warehouse_picked(
         targets = await _options(session, i18n, move, product.id, callback_data.value)
         if not targets:
             await state.clear()
-            await query.message.edit_text(f"{title}\n\n{i18n.get('stock-no-target')}")
+            await message.edit_text(f"{title}\n\n{i18n.get('stock-no-target')}")
             return
         await state.update_data(warehouse_id=callback_data.value)
         await state.set_state(StockFlow.target)
         prompt = i18n.get("stock-pick-target", **{"from": await _code(session, callback_data.value)})
-        await query.message.edit_text(
+        await message.edit_text(
             f"{title}\n\n{prompt}", reply_markup=_warehouse_keyboard(i18n, data[FLOW_KEY], targets)
         )
         return
     await state.set_data(data)
     await state.set_state(StockFlow.quantity)
     prompt = await _quantity_prompt(session, i18n, data)
-    await query.message.edit_text(
+    await message.edit_text(
         f"{title}\n\n{prompt}",
-        reply_markup=InlineKeyboardMarkup(inline_keyboard=[_cancel_row(i18n, data[FLOW_KEY])]),
+        reply_markup=cancel_keyboard(i18n, data[FLOW_KEY]),
     )
 
 
@@ -358,7 +351,7 @@ async def quantity_entered(
         return
     await state.set_state(StockFlow.confirm)
     text = await _confirm_text(session, i18n, data)
-    await message.answer(f"{title}\n\n{text}", reply_markup=_confirm_keyboard(i18n, data[FLOW_KEY]))
+    await message.answer(f"{title}\n\n{text}", reply_markup=confirm_keyboard(i18n, data[FLOW_KEY]))
 
 
 @router.callback_query(StockPickCb.filter(), StateFilter(StockFlow.reason), AdminOnly())
@@ -369,26 +362,21 @@ async def reason_picked(
     session: AsyncSession,
     i18n: I18nContext,
 ) -> None:
-    data = await _picked_data(state, callback_data)
-    if (
-        data is None
-        or not 0 <= callback_data.value < len(WRITE_OFF_REASONS)
-        or not isinstance(query.message, Message)
-    ):
-        await _outdated(query, i18n)
+    step = await _step(query, callback_data.flow, state, session, i18n)
+    if step is None:
         return
-    product = await _flow_product(session, data)
-    if product is None:
-        await _archived_meanwhile(query, state, i18n)
+    data, product, message = step
+    if not 0 <= callback_data.value < len(WRITE_OFF_REASONS):
+        await _outdated(query, i18n)
         return
     await query.answer()
     data["reason"] = WRITE_OFF_REASONS[callback_data.value]
     await state.set_data(data)
     await state.set_state(StockFlow.confirm)
     text = await _confirm_text(session, i18n, data)
-    await query.message.edit_text(
+    await message.edit_text(
         f"{_title(i18n, Move.WRITE_OFF, product)}\n\n{text}",
-        reply_markup=_confirm_keyboard(i18n, data[FLOW_KEY]),
+        reply_markup=confirm_keyboard(i18n, data[FLOW_KEY]),
     )
 
 
@@ -469,7 +457,7 @@ async def confirmed(
         prompt = await _quantity_prompt(session, i18n, data)
         await query.message.edit_text(
             f"{problem}\n\n{prompt}",
-            reply_markup=InlineKeyboardMarkup(inline_keyboard=[_cancel_row(i18n, data[FLOW_KEY])]),
+            reply_markup=cancel_keyboard(i18n, data[FLOW_KEY]),
         )
         return
     except Exception:
