@@ -192,7 +192,7 @@ def _quantity(raw: str) -> int:
         return parse_quantity(raw)
     except ValidationError as error:
         # 0 is fine here: the row registers the product (and names its warehouse) without a receipt.
-        if error.reason == "quantity_not_positive" and int(raw) == 0:
+        if error.reason == "quantity_not_positive" and raw.strip().lstrip("+-").strip("0") == "":
             return 0
         raise
 
