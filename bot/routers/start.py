@@ -12,6 +12,7 @@ from aiogram_i18n import I18nContext
 from bot.callbacks import FlowAction, FlowCb
 from bot.commands import MenuCommand
 from bot.filters import StaffOrAdmin, is_admin
+from bot.flows import current_flow
 from bot.middlewares.i18n import LANGUAGES
 from domain.models import User
 
@@ -37,7 +38,15 @@ async def cancel_command(message: Message, state: FSMContext, i18n: I18nContext)
 
 
 @router.callback_query(FlowCb.filter(F.action == FlowAction.CANCEL), StaffOrAdmin())
-async def cancel_button(query: CallbackQuery, state: FSMContext, i18n: I18nContext) -> None:
+async def cancel_button(
+    query: CallbackQuery, callback_data: FlowCb, state: FSMContext, i18n: I18nContext
+) -> None:
+    # Only the running flow's own Cancel counts: an old prompt's button must not end a newer flow.
+    if await current_flow(state, callback_data) is None:
+        await query.answer(i18n.get("button-outdated"), show_alert=True)
+        if isinstance(query.message, Message):
+            await query.message.edit_reply_markup(reply_markup=None)
+        return
     await state.clear()
     await query.answer(i18n.get("cancelled"))
     if isinstance(query.message, Message):

@@ -53,8 +53,14 @@ async def test_edit_name_and_cancel(bot_app: BotHarness) -> None:
     await bot_app.admin.tap(confirm, "Confirm")
     card = await bot_app.admin.next_message()
     assert "Red mug <big>" in (card.text or "")
+    card = await bot_app.admin.say("ABC-1")
+    await bot_app.admin.tap(card, "✏️ SKU")  # a new flow is running now
     stale = await bot_app.admin.tap_answer(prompt, "Cancel")  # a button of the finished flow
-    assert "outdated" in stale["text"] or "Cancelled" in stale["text"]
+    assert "outdated" in stale["text"]
+    fake = bot_app.fake
+    await fake.wait_until(lambda: not fake.message(prompt.chat_id, prompt.message_id).buttons)
+    still_running = await bot_app.admin.say("ABC-9")
+    assert "ABC-1 → ABC-9" in (still_running.text or "")
 
 
 async def test_edit_eans_reports_each_bad_code_and_saves_several(bot_app: BotHarness) -> None:
