@@ -1,0 +1,78 @@
+"""Alerts to the admins about one Allegro account, through the domain's `Notifier` protocol.
+
+Kinds are what an admin can mute (``users.muted_alerts``); text keys are translations in
+``bot/locales/*/allegro.ftl``. A notifier that fails never fails the work that raised the alert.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from domain.notify import Notifier
+
+log = logging.getLogger("integrations.allegro")
+
+KIND_RECONNECT = "token_reconnect"
+KIND_UNKNOWN_SKU = "unknown_sku"
+KIND_OVERSELL = "oversell"
+KIND_PUSH_FAILED = "push_failed"
+
+_MAX_LISTED = 20
+
+
+def listed(values: Sequence[str]) -> str:
+    """At most twenty values, then how many more: an alert must stay one readable message."""
+    shown = ", ".join(values[:_MAX_LISTED])
+    return shown if len(values) <= _MAX_LISTED else f"{shown} (+{len(values) - _MAX_LISTED})"
+
+
+class ChannelAlerts:
+    def __init__(self, notifier: Notifier | None) -> None:
+        self._notifier = notifier
+
+    async def reconnect(self, account: str, account_id: int) -> None:
+        await self._send(KIND_RECONNECT, "alert-allegro-reconnect", account=account, account_id=account_id)
+
+    async def unknown_sku(
+        self, account: str, *, sku: str | None, offer_id: str, offer_name: str | None, order_id: str
+    ) -> None:
+        await self._send(
+            KIND_UNKNOWN_SKU,
+            "alert-allegro-unknown-sku" if sku else "alert-allegro-no-sku",
+            account=account,
+            sku=sku or "—",
+            offer=offer_id,
+            offer_name=offer_name or "—",
+            order=order_id,
+        )
+
+    async def oversell(self, account: str, *, sku: str, order_id: str, quantity: int, shortage: int) -> None:
+        await self._send(
+            KIND_OVERSELL,
+            "alert-allegro-oversell",
+            account=account,
+            sku=sku,
+            order=order_id,
+            quantity=quantity,
+            shortage=shortage,
+        )
+
+    async def push_failed(self, account: str, skus: Sequence[str], error: str) -> None:
+        await self._send(
+            KIND_PUSH_FAILED,
+            "alert-allegro-push-failed",
+            account=account,
+            count=len(skus),
+            skus=listed(list(skus)),
+            error=error,
+        )
+
+    async def _send(self, kind: str, text_key: str, **params: Any) -> None:
+        if self._notifier is None:
+            return
+        try:
+            await self._notifier.alert(kind, text_key, **params)
+        except Exception:
+            log.exception("allegro: the %s alert could not be delivered", kind)

@@ -1,0 +1,383 @@
+"""Order lines → stock: the state machine of one Allegro order line (the unit of idempotency).
+
+A line is one row of ``channel_order_lines`` keyed by (allegro, account, checkout form id, line id).
+Events only ever move it forward, so duplicates and events out of order are harmless:
+
+    (none) ──buy──▶ reserved ──pay──▶ deducted ──cancel──▶ returned
+       │               └────cancel──▶ released
+       ├──pay──▶ deducted (no reservation first)
+       ├──cancel──▶ cancelled (a later buy or payment is a no-op)
+       └──unknown SKU──▶ unmatched (remembers the state it should reach in ``pending_state``)
+
+The `OrderLedger` works on rows, products and stock that the caller loaded and locked for a whole page;
+it issues no queries while it works and `write` sends the new rows in bulk, so a page costs a handful
+of statements whatever its size.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import raiseload
+
+from domain.models import AllegroOffer, Channel, ChannelOrderLine, OrderLineState, Product
+from domain.validation import sku_key
+from integrations.allegro.ledger import StockBook, insert_all, merge, subtract, take_back
+from integrations.allegro.models import CheckoutForm, LineItem
+
+OFFER_NAME_LENGTH = 255
+SKU_LENGTH = 100
+ACTIVE_STATES = (OrderLineState.RESERVED, OrderLineState.DEDUCTED)
+FINAL_STATES = (OrderLineState.RELEASED, OrderLineState.RETURNED, OrderLineState.CANCELLED)
+
+
+@dataclass(frozen=True, slots=True)
+class LineData:
+    """An order line as an event or a checkout form describes it."""
+
+    order_id: str
+    line_id: str
+    quantity: int
+    sku: str | None
+    offer_id: str
+    offer_name: str | None
+
+    @classmethod
+    def of(cls, order_id: str, item: LineItem) -> LineData:
+        sku = (item.offer.external_id or "").strip() or None
+        return cls(
+            order_id=order_id,
+            line_id=item.id,
+            quantity=item.quantity,
+            sku=sku[:SKU_LENGTH] if sku else None,
+            offer_id=item.offer.id,
+            offer_name=(item.offer.name or "")[:OFFER_NAME_LENGTH] or None,
+        )
+
+
+def unknown_key(sku: str | None, offer_id: str | None) -> str:
+    """What "the same unknown SKU" means for alerting: the SKU, or the offer when it has none."""
+    return sku_key(sku) if sku else f"offer:{offer_id}"
+
+
+@dataclass
+class ProductIndex:
+    """Products a page may need, by SKU key, by id and by the offer linked to them."""
+
+    by_key: dict[str, Product] = field(default_factory=dict)
+    by_id: dict[int, Product] = field(default_factory=dict)
+    by_offer: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    async def load(
+        cls,
+        session: AsyncSession,
+        account_id: int,
+        *,
+        skus: Iterable[str] = (),
+        offer_ids: Iterable[str] = (),
+        product_ids: Iterable[int] = (),
+    ) -> ProductIndex:
+        index = cls()
+        offers = sorted(set(offer_ids))
+        if offers:
+            links = await session.execute(
+                select(AllegroOffer.offer_id, AllegroOffer.product_id).where(
+                    AllegroOffer.account_id == account_id,
+                    AllegroOffer.offer_id.in_(offers),
+                    AllegroOffer.product_id.is_not(None),
+                )
+            )
+            index.by_offer = {offer_id: product_id for offer_id, product_id in links.all()}
+        keys = sorted({sku_key(sku) for sku in skus})
+        ids = sorted(set(product_ids) | set(index.by_offer.values()))
+        conditions = []
+        if keys:
+            conditions.append(Product.sku_key.in_(keys))
+        if ids:
+            conditions.append(Product.id.in_(ids))
+        if conditions:
+            products = await session.scalars(
+                select(Product).where(or_(*conditions)).options(raiseload(Product.eans))
+            )
+            for product in products:
+                index.by_id[product.id] = product
+                index.by_key[product.sku_key] = product
+        return index
+
+    def resolve(self, sku: str | None, offer_id: str | None) -> Product | None:
+        if sku:
+            product = self.by_key.get(sku_key(sku))
+            if product is not None:
+                return product
+        product_id = self.by_offer.get(offer_id) if offer_id else None
+        return self.by_id.get(product_id) if product_id is not None else None
+
+
+async def load_lines(
+    session: AsyncSession, account_id: int, order_ids: Iterable[str]
+) -> list[ChannelOrderLine]:
+    orders = sorted(set(order_ids))
+    rows: list[ChannelOrderLine] = []
+    for start in range(0, len(orders), 1000):
+        rows.extend(
+            await session.scalars(
+                select(ChannelOrderLine).where(
+                    ChannelOrderLine.channel == Channel.ALLEGRO,
+                    ChannelOrderLine.account_id == account_id,
+                    ChannelOrderLine.order_id.in_(orders[start : start + 1000]),
+                )
+            )
+        )
+    return rows
+
+
+async def unmatched_keys(session: AsyncSession, account_id: int, candidates: Iterable[LineData]) -> set[str]:
+    """Which of the candidates' unknown SKUs (or SKU-less offers) already wait as unmatched lines."""
+    items = list(candidates)
+    skus = sorted({line.sku for line in items if line.sku})
+    offers = sorted({line.offer_id for line in items if not line.sku})
+    if not skus and not offers:
+        return set()
+    rows = await session.execute(
+        select(ChannelOrderLine.sku, ChannelOrderLine.offer_id)
+        .where(
+            ChannelOrderLine.channel == Channel.ALLEGRO,
+            ChannelOrderLine.account_id == account_id,
+            ChannelOrderLine.state == OrderLineState.UNMATCHED,
+            or_(
+                ChannelOrderLine.sku.in_(skus),
+                and_(ChannelOrderLine.sku.is_(None), ChannelOrderLine.offer_id.in_(offers)),
+            ),
+        )
+        .distinct()
+    )
+    return {unknown_key(sku, offer_id) for sku, offer_id in rows.all()}
+
+
+@dataclass
+class Findings:
+    """What a page did that people may need to hear about."""
+
+    effects: int = 0  # line transitions that moved stock
+    unmatched: int = 0  # new lines waiting for their product
+    new_unknown: dict[str, LineData] = field(default_factory=dict)  # first line per unknown SKU
+    oversold: list[ChannelOrderLine] = field(default_factory=list)  # lines whose shortage grew
+    stock_changed: bool = False  # available-to-sell changed (set by the caller from its StockBook)
+
+
+class OrderLedger:
+    def __init__(
+        self,
+        session: AsyncSession,
+        account_id: int,
+        priority: Sequence[int],
+        book: StockBook,
+        index: ProductIndex,
+        lines: Iterable[ChannelOrderLine],
+        known_unknown: set[str] | None = None,
+    ) -> None:
+        self._session = session
+        self._account_id = account_id
+        self._priority = list(priority)
+        self._book = book
+        self._index = index
+        self._known_unknown = set(known_unknown or ())
+        self._lines: dict[tuple[str, str], ChannelOrderLine] = {}
+        self._orders: dict[str, list[ChannelOrderLine]] = {}
+        for row in lines:
+            self._remember(row)
+        self._new: list[ChannelOrderLine] = []
+        self.findings = Findings()
+
+    async def write(self) -> None:
+        """Write the new lines and the operations; changed rows go with the transaction's flush."""
+        await insert_all(self._session, self._new)
+        self._new.clear()
+        await self._book.write()
+
+    # --- what events ask for -------------------------------------------------------------------------
+
+    def advance(self, data: LineData, target: OrderLineState, event_id: str) -> None:
+        """Move a line towards ``target`` (reserved or deducted); never backwards, never twice."""
+        row = self._lines.get((data.order_id, data.line_id))
+        if row is None:
+            row = self._create(data, event_id)
+            product = self._index.resolve(data.sku, data.offer_id)
+            if product is None:
+                self._wait_for_product(row, target)
+            else:
+                row.product_id = product.id
+                self._apply(row, product, target)
+            return
+        if row.state == OrderLineState.UNMATCHED:
+            if target == OrderLineState.DEDUCTED or row.pending_state is None:
+                row.pending_state = target
+            row.last_event_id = event_id
+        elif row.state == OrderLineState.RESERVED and target == OrderLineState.DEDUCTED:
+            product = self._product(row)
+            if product is None:
+                row.state = target
+            else:
+                self._apply(row, product, target)
+            row.last_event_id = event_id
+
+    def cancel_order(self, order_id: str, lines: Iterable[LineData], event_id: str) -> None:
+        """The buyer or Allegro cancelled the order: every line of it, known or not yet."""
+        for data in lines:
+            if (data.order_id, data.line_id) not in self._lines:
+                row = self._create(data, event_id)
+                product = self._index.resolve(data.sku, data.offer_id)
+                row.product_id = product.id if product is not None else None
+                row.state = OrderLineState.CANCELLED
+        for row in list(self._orders.get(order_id, ())):
+            self._cancel(row, event_id)
+
+    def modify(self, form: CheckoutForm, target: OrderLineState, event_id: str) -> None:
+        """Bring the order's lines in line with its checkout form as it is now.
+
+        Lines gone from the form are released (or returned), new lines move towards ``target``, and
+        lines whose quantity changed reserve, sell, release or return the difference.
+        """
+        current = {item.id: LineData.of(form.id, item) for item in form.line_items}
+        for row in list(self._orders.get(form.id, ())):
+            if row.line_id not in current:
+                self._cancel(row, event_id)
+        for data in current.values():
+            row = self._lines.get((data.order_id, data.line_id))
+            if row is None:
+                self.advance(data, target, event_id)
+            elif data.quantity != row.quantity:
+                self._resize(row, data.quantity, event_id)
+
+    def apply_pending(self, row: ChannelOrderLine, product: Product) -> None:
+        """An unmatched line whose product is now known: reach the state its events asked for."""
+        if row.state != OrderLineState.UNMATCHED:
+            return
+        row.product_id = product.id
+        target = row.pending_state or OrderLineState.RESERVED
+        row.pending_state = None
+        self._apply(row, product, target)
+
+    # --- transitions ---------------------------------------------------------------------------------
+
+    def _apply(self, row: ChannelOrderLine, product: Product, target: OrderLineState) -> None:
+        ref = row.order_id
+        before = row.shortage
+        if target == OrderLineState.RESERVED:
+            taken = self._book.reserve(product, row.quantity, self._priority, ref)
+        else:
+            held = dict(row.allocations or {}) if row.state == OrderLineState.RESERVED else {}
+            taken = self._book.sell(product, row.quantity, _ints(held), self._priority, ref)
+        row.allocations = _strs(taken)
+        row.shortage = row.quantity - sum(taken.values())
+        row.state = target
+        row.sku = row.sku or product.sku  # a line matched through its offer link has no SKU of its own
+        self.findings.effects += 1
+        if row.shortage > before:
+            self.findings.oversold.append(row)
+
+    def _cancel(self, row: ChannelOrderLine, event_id: str) -> None:
+        if row.state in FINAL_STATES:
+            return
+        held = _ints(row.allocations or {})
+        product = self._product(row)
+        if row.state == OrderLineState.RESERVED:
+            if product is not None:
+                self._book.release(product, held, row.order_id)
+                self.findings.effects += 1
+            row.state = OrderLineState.RELEASED
+        elif row.state == OrderLineState.DEDUCTED:
+            if product is not None:
+                self._book.give_back(product, held, row.order_id)
+                self.findings.effects += 1
+            row.state = OrderLineState.RETURNED
+        else:
+            row.state = OrderLineState.CANCELLED
+        row.pending_state = None
+        row.last_event_id = event_id
+
+    def _resize(self, row: ChannelOrderLine, quantity: int, event_id: str) -> None:
+        if row.state in FINAL_STATES:
+            return
+        row.last_event_id = event_id
+        product = self._product(row)
+        if row.state == OrderLineState.UNMATCHED or product is None:
+            row.quantity = quantity
+            return
+        held = _ints(row.allocations or {})
+        delta = quantity - row.quantity
+        row.quantity = quantity
+        self.findings.effects += 1
+        if delta > 0:
+            if row.state == OrderLineState.RESERVED:
+                more = self._book.reserve(product, delta, self._priority, row.order_id)
+            else:
+                more = self._book.sell(product, delta, {}, self._priority, row.order_id)
+            row.allocations = _strs(merge(held, more))
+            row.shortage += delta - sum(more.values())
+            if sum(more.values()) < delta:
+                self.findings.oversold.append(row)
+            return
+        fewer = -delta
+        unserved = min(row.shortage, fewer)  # units never taken go first: nothing to give back
+        row.shortage -= unserved
+        back = take_back(held, fewer - unserved, self._priority)
+        if row.state == OrderLineState.RESERVED:
+            self._book.release(product, back, row.order_id)
+        else:
+            self._book.give_back(product, back, row.order_id)
+        row.allocations = _strs(subtract(held, back))
+
+    def _wait_for_product(self, row: ChannelOrderLine, target: OrderLineState) -> None:
+        row.state = OrderLineState.UNMATCHED
+        row.pending_state = target
+        self.findings.unmatched += 1
+        key = unknown_key(row.sku, row.offer_id)
+        if key not in self._known_unknown:
+            self._known_unknown.add(key)
+            self.findings.new_unknown[key] = LineData(
+                row.order_id, row.line_id, row.quantity, row.sku, row.offer_id or "", row.offer_name
+            )
+
+    # --- rows ----------------------------------------------------------------------------------------
+
+    def _create(self, data: LineData, event_id: str) -> ChannelOrderLine:
+        row = ChannelOrderLine(
+            channel=Channel.ALLEGRO,
+            account_id=self._account_id,
+            order_id=data.order_id,
+            line_id=data.line_id,
+            sku=data.sku,
+            offer_id=data.offer_id,
+            offer_name=data.offer_name,
+            quantity=data.quantity,
+            state=OrderLineState.CANCELLED,
+            allocations={},
+            shortage=0,
+            last_event_id=event_id,
+            pending_state=None,
+        )
+        self._new.append(row)
+        self._remember(row)
+        return row
+
+    def _remember(self, row: ChannelOrderLine) -> None:
+        self._lines[(row.order_id, row.line_id)] = row
+        self._orders.setdefault(row.order_id, []).append(row)
+
+    def _product(self, row: ChannelOrderLine) -> Product | None:
+        """The line's product; None only when it was deleted since (its history stays, no stock moves)."""
+        return self._index.by_id.get(row.product_id) if row.product_id is not None else None
+
+
+def _ints(allocation: dict[str, int] | dict[int, int]) -> dict[int, int]:
+    return {int(warehouse_id): int(units) for warehouse_id, units in allocation.items()}
+
+
+def _strs(allocation: dict[int, int]) -> dict[str, int]:
+    # JSON object keys are strings: store them so, and compare them so after a reload.
+    return {str(warehouse_id): units for warehouse_id, units in sorted(allocation.items())}
