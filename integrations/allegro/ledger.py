@@ -4,9 +4,10 @@
 row, a flush per call): about 4 ms a line, so a page of 1,000 events would take seconds. A `StockBook`
 locks the stock rows of every product a page touches in one ``SELECT … FOR UPDATE`` (ordered by product
 and warehouse, the order every other writer locks in), changes them in memory and lets the
-transaction's flush write them; the operations it logs go out in one bulk insert. The arithmetic is the inventory's channel-order rule — take what
-there is, report what was taken — and every movement is logged through `domain.oplog` and marked for
-the outbox through `domain.db`, exactly as `Inventory.reserve`/`release`/`deduct`/`return_stock` do.
+transaction's flush write them; the operations it logs go out in one bulk insert. The arithmetic is
+the inventory's channel-order rule (take what there is, report what was taken), and every movement is
+logged through `domain.oplog` and marked for the outbox through `domain.db`, exactly as
+`Inventory.reserve`/`release`/`deduct`/`return_stock` do.
 """
 
 from __future__ import annotations
