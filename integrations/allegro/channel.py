@@ -22,7 +22,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import TypeVar
 
@@ -32,7 +32,7 @@ from sqlalchemy import bindparam, select, update
 
 from domain.channels import AccountRef, Progress, RunCounts, SyncReport
 from domain.db import Database
-from domain.models import AllegroAccount, AllegroOffer, Channel
+from domain.models import AccountState, AllegroAccount, AllegroOffer, Channel
 from domain.notify import Notifier
 from domain.outbox import OutboxItem, acknowledge, pending, record_failure
 from integrations.allegro.accounts import CHANNEL, AccountContext, load_context, mark_needs_reconnect
@@ -281,7 +281,7 @@ class AllegroChannel:
             return await work(account, self.client(account.id))
         except AllegroInvalidGrant as exc:
             await self._needs_reconnect(account, exc)
-            return await idle(account)
+            return await idle(replace(account, state=AccountState.NEEDS_RECONNECT))
 
     async def _needs_reconnect(self, account: AccountContext, exc: AllegroInvalidGrant) -> None:
         self.tokens.forget(account_key(account.id))
