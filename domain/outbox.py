@@ -10,14 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import and_, delete, func, select, tuple_
+from sqlalchemy import and_, delete, func, literal, select, true, tuple_, union_all
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
-from domain.models import AccountState, AllegroAccount, Channel, StockOutbox, WixAccount
+from domain.models import AccountState, AllegroAccount, Channel, Product, StockOutbox, WixAccount
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,35 +30,40 @@ class OutboxItem:
     attempts: int
 
 
-def _targets(session: Session) -> list[tuple[Channel, int]]:
-    allegro = session.execute(
-        select(AllegroAccount.id).where(AllegroAccount.state == AccountState.ACTIVE)
-    ).scalars()
-    wix = session.execute(select(WixAccount.id).where(WixAccount.state == AccountState.ACTIVE)).scalars()
-    return [(Channel.ALLEGRO, account_id) for account_id in allegro] + [
-        (Channel.WIX, account_id) for account_id in wix
-    ]
-
-
-def write_outbox_rows(session: Session, product_ids: Iterable[int]) -> int:
-    """Upsert one row per product and active channel account (sync: runs inside before_commit)."""
-    targets = _targets(session)
-    rows = [
-        {"product_id": product_id, "channel": channel, "account_id": account_id, "generation": 1}
-        for product_id in sorted(set(product_ids))
-        for channel, account_id in targets
-    ]
-    if not rows:
-        return 0
-    dialect = session.get_bind().dialect.name
+def _upsert_statement(dialect: str, product_ids: list[int]) -> Any:
+    """One INSERT … SELECT for every (changed product, active account) pair, whatever their number."""
+    accounts = union_all(
+        select(literal(Channel.ALLEGRO.value).label("channel"), AllegroAccount.id.label("account_id")).where(
+            AllegroAccount.state == AccountState.ACTIVE
+        ),
+        select(literal(Channel.WIX.value), WixAccount.id).where(WixAccount.state == AccountState.ACTIVE),
+    ).subquery("accounts")
+    pairs = (
+        select(Product.id, accounts.c.channel, accounts.c.account_id, literal(1), literal(0))
+        .join(accounts, true())
+        .where(Product.id.in_(product_ids))
+    )
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    stmt = insert(StockOutbox)
-    stmt = stmt.on_conflict_do_update(
+    stmt = insert(StockOutbox).from_select(
+        ["product_id", "channel", "account_id", "generation", "attempts"], pairs
+    )
+    return stmt.on_conflict_do_update(
         index_elements=["product_id", "channel", "account_id"],
         set_={"generation": StockOutbox.generation + 1, "changed_at": func.now(), "attempts": 0},
     )
-    session.execute(stmt, rows)
-    return len(rows)
+
+
+def write_outbox_rows(session: Session, product_ids: Iterable[int]) -> int:
+    """Upsert one row per product and active channel account (sync: runs inside before_commit).
+
+    A single statement: it runs on every stock change, so it must not cost a round trip per account
+    kind (reading the accounts first took two more).
+    """
+    ids = sorted(set(product_ids))
+    if not ids:
+        return 0
+    result = session.execute(_upsert_statement(session.get_bind().dialect.name, ids))
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
 async def pending(
