@@ -127,7 +127,19 @@ class Inventory:
             )
         return warehouse
 
+    async def _select_for_update(self, product_id: int, warehouse_id: int) -> Stock | None:
+        return await self.session.scalar(
+            select(Stock)
+            .where(Stock.product_id == product_id, Stock.warehouse_id == warehouse_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+
     async def _locked(self, product_id: int, warehouse_id: int) -> Stock:
+        # The row nearly always exists: lock it in one round trip, create it only when missing.
+        row = await self._select_for_update(product_id, warehouse_id)
+        if row is not None:
+            return row
         dialect = self.session.get_bind().dialect.name
         insert = pg_insert if dialect == "postgresql" else sqlite_insert
         await self.session.execute(
@@ -135,13 +147,8 @@ class Inventory:
             .values(product_id=product_id, warehouse_id=warehouse_id, on_hand=0, reserved=0)
             .on_conflict_do_nothing(index_elements=["product_id", "warehouse_id"])
         )
-        row = await self.session.scalar(
-            select(Stock)
-            .where(Stock.product_id == product_id, Stock.warehouse_id == warehouse_id)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        )
-        assert row is not None  # inserted just above
+        row = await self._select_for_update(product_id, warehouse_id)
+        assert row is not None  # inserted just above, by us or by a concurrent transaction
         return row
 
     def _changed(self, product: Product) -> None:
