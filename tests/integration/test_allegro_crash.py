@@ -26,9 +26,6 @@ REPO = Path(__file__).resolve().parents[2]
 DEADLINE = 30.0
 
 
-# --- the test -----------------------------------------------------------------------------------------
-
-
 async def _start(world: World, account: int, *pause: str) -> asyncio.subprocess.Process:
     env = {
         **os.environ,
