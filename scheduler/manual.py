@@ -126,9 +126,7 @@ class ManualSyncs:
         self._syncs[sync.id] = sync
         while len(self._syncs) > self.keep:
             self._syncs.popitem(last=False)
-        task = asyncio.get_running_loop().create_task(self._run(sync), name=f"manual-sync-{sync.id}")
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        self.track(asyncio.get_running_loop().create_task(self._run(sync), name=f"manual-sync-{sync.id}"))
         return sync, True
 
     async def _run(self, sync: ManualSync) -> None:
@@ -165,6 +163,11 @@ class ManualSyncs:
         target.report = report
         target.state = TargetState.FAILED if report.error else TargetState.DONE
         sync.touch()
+
+    def track(self, task: asyncio.Task[None]) -> None:
+        """Keep a task that follows a sync (a progress message) until it ends; stopped with the syncs."""
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     async def stop(self, grace: float) -> None:
         if not self._tasks:

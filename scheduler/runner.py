@@ -453,7 +453,8 @@ class BackgroundRunner:
                     self._rerun_soon(self.health.failing_jobs(result.target))
             if change is not None:
                 await self._alert_health(change, now)
-            if result.counts.failed and not result.error and self._alerts_for(result.target):
+            pushed = job_id == STOCK_PUSH and not result.error
+            if pushed and result.counts.failed and self._alerts_for(result.target):
                 await self._alert_push_failed(result)
 
     def _alerts_for(self, target: str) -> bool:
@@ -641,8 +642,11 @@ class BackgroundRunner:
         self._wake_handle = self._loop.call_later(self.config.push_debounce_seconds, self._fire_push)
 
     def push_now(self) -> None:
-        """Run the stock push at once (the Retry button)."""
-        self._fire_push()
+        """Run the stock push at once (the Retry button); on a follower, ask the leader to."""
+        if self.is_leader:
+            self._fire_push()
+        else:
+            self._spawn(self.lock.signal(f"{SIGNAL_STOCK}:"))
 
     def _fire_push(self) -> None:
         self._wake_handle = None

@@ -5,12 +5,14 @@ Only the next run times come from memory, and only the leader has them.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.channels import AccountRef
 from domain.models import (
     AccountState,
     AllegroAccount,
@@ -73,6 +75,17 @@ class StatusSnapshot:
     @property
     def backlog_total(self) -> int:
         return sum(item.rows for item in self.backlog)
+
+
+async def account_refs(session: AsyncSession, channels: Iterable[str]) -> list[AccountRef]:
+    """The accounts of the given channels, read in the caller's session (a handler's unit of work)."""
+    wanted = set(channels)
+    refs: list[AccountRef] = []
+    for channel, model in ((Channel.ALLEGRO, AllegroAccount), (Channel.WIX, WixAccount)):
+        if channel in wanted:
+            rows = await session.execute(select(model.id, model.name, model.state).order_by(model.name))
+            refs.extend(AccountRef(channel.value, *row) for row in rows.all())
+    return refs
 
 
 async def _allegro(session: AsyncSession) -> list[AllegroStatus]:

@@ -6,7 +6,20 @@ from types import ModuleType
 
 from aiogram import Router
 
-from bot.routers import admin, create, edit, history, imports, product, search, start, stock
+from bot.routers import (
+    admin,
+    alerts,
+    create,
+    edit,
+    history,
+    imports,
+    product,
+    search,
+    start,
+    status,
+    stock,
+    sync,
+)
 
 FEATURE_MODULES: tuple[ModuleType, ...] = (
     start,
@@ -17,6 +30,9 @@ FEATURE_MODULES: tuple[ModuleType, ...] = (
     stock,
     history,
     admin,
+    sync,
+    status,
+    alerts,
     search,
 )
 

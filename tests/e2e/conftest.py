@@ -20,6 +20,7 @@ from bot.app import run_bot
 from bot.settings import Settings, load_settings
 from domain.actors import Actor
 from domain.catalog import Catalog, InitialStock
+from domain.channels import StockChannel
 from domain.db import Database
 from domain.images import ProcessedImage
 from domain.models import Product, Role, Warehouse
@@ -78,8 +79,11 @@ class BotHarness:
 
 
 @contextlib.asynccontextmanager
-async def running_bot(db: Database, fake: FakeTelegram, **overrides: object) -> AsyncIterator[Settings]:
-    """Run the real bot (`run_bot`) against `fake` until the block ends; yields its settings."""
+async def running_bot(
+    db: Database, fake: FakeTelegram, *, channels: Sequence[StockChannel] | None = None, **overrides: object
+) -> AsyncIterator[Settings]:
+    """Run the real bot (`run_bot`) against `fake` until the block ends; yields its settings.
+    `channels` replaces the configured sales channels (background-work tests)."""
     settings = load_settings(
         bot_token=fake.token,
         database_url=db.url,
@@ -89,7 +93,7 @@ async def running_bot(db: Database, fake: FakeTelegram, **overrides: object) -> 
     )
     stop = asyncio.Event()
     since = len(fake.calls)
-    task = asyncio.create_task(run_bot(settings, stop=stop, handle_signals=False))
+    task = asyncio.create_task(run_bot(settings, stop=stop, handle_signals=False, channels=channels))
     if settings.webhook_url:
         waiting = asyncio.create_task(fake.wait_for("setWebhook", since=since, timeout=START_TIMEOUT))
     else:
