@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from aiogram import F, Router
-from aiogram.filters import Command, CommandStart, StateFilter
+from aiogram.filters import Command, CommandStart
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
@@ -66,7 +66,7 @@ async def help_command(message: Message, user: User, i18n: I18nContext) -> None:
     await message.answer(i18n.get("help-admin" if is_admin(user) else "help-staff"))
 
 
-@router.message(Command("language"), StateFilter(None), StaffOrAdmin())
+@router.message(Command("language"), StaffOrAdmin())
 async def language_menu(message: Message, i18n: I18nContext) -> None:
     keyboard = InlineKeyboardMarkup(
         inline_keyboard=[
