@@ -12,7 +12,7 @@ import importlib
 
 import typer
 
-COMMAND_MODULES = ("bot.cli.catalog",)
+COMMAND_MODULES = ("bot.cli.catalog", "bot.cli.allegro")
 
 app = typer.Typer(
     name="warehouse-bot",
