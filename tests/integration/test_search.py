@@ -148,3 +148,9 @@ async def test_a_very_common_word_is_capped(db: Database, monkeypatch: pytest.Mo
     assert (common.total, common.capped, len(common.products), common.has_next) == (5, True, 3, True)
     rare = await _search(db, "rzadki")
     assert (rare.total, rare.capped, _skus(rare)) == (1, False, ["R-1"])
+
+
+async def test_a_sku_made_of_digits_wins_over_the_same_ean(db: Database) -> None:
+    await _catalog(db, ("OTHER-1", "Has the code as EAN", [EAN]), (EAN, "Has the code as SKU", ()))
+    result = await _search(db, EAN)
+    assert (result.kind, _skus(result)) == (MatchKind.SKU, [EAN])
