@@ -110,11 +110,13 @@ async def search(
         await show_card(message, session, i18n, result.products[0].id, user)
         return
     if result.kind == MatchKind.NONE:
+        await session.commit()
         await message.answer(i18n.get("search-nothing", query=escape(query)))
         return
     token = await _remember(state, query)
     page = await _results_page(session, i18n, query, token, 0)
     assert page is not None  # the search above found something
+    await session.commit()  # nothing to write: end the transaction before the network call
     await message.answer(page[0], reply_markup=page[1])
 
 
@@ -127,6 +129,7 @@ async def turn_page(
     if page is None or not isinstance(query.message, Message):
         await query.answer(i18n.get("search-outdated"), show_alert=True)
         return
+    await session.commit()
     await query.answer()
     await query.message.edit_text(page[0], reply_markup=page[1])
 

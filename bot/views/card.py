@@ -138,8 +138,12 @@ async def show_card(
     *,
     zone: ZoneInfo | None = None,
 ) -> Message:
-    """Send the card into `message`'s chat; returns the message that carries the buttons."""
+    """Send the card into `message`'s chat; returns the message that carries the buttons.
+
+    It ends the update's current transaction before talking to Telegram (no lock is held over the
+    network — on SQLite every transaction holds the write lock), so call it after your writes."""
     view = await product_card(session, i18n, product_id, user, zone=zone)
+    await session.commit()
     if view.has_photo:
         if len(view.text) <= MAX_CAPTION:
             return await _send_photo(message, session, view, view.text)
