@@ -313,3 +313,15 @@ async def test_export_csv_lines_and_a_round_trip_changes_nothing(db: Database) -
     assert report.errors == [] and report.applied
     assert (report.to_create, report.to_update, report.receipts) == ([], [], [])
     assert len(await operations(db)) == before
+
+
+@pytest.mark.parametrize(("raw", "expected"), [("0", 0), ("-0", 0), ("+000", 0), ("", 0), (" 7 ", 7)])
+def test_quantity_zero_or_empty_registers_without_a_receipt(raw: str, expected: int) -> None:
+    rows, errors = parse_products_csv(_csv(f"A-1,Kubek,,MAIN,{raw}"))
+    assert errors == [] and rows[0].quantity == expected
+
+
+def test_a_huge_negative_quantity_is_an_error_not_a_crash() -> None:
+    rows, errors = parse_products_csv(_csv("A-1,Kubek,,MAIN,-" + "9" * 5000))
+    assert rows == [] and [error.line for error in errors] == [2]
+    assert "must be at least 1" in errors[0].message
