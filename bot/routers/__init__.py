@@ -9,6 +9,7 @@ from aiogram import Router
 from bot.routers import (
     admin,
     alerts,
+    allegro,
     create,
     edit,
     history,
@@ -33,6 +34,7 @@ FEATURE_MODULES: tuple[ModuleType, ...] = (
     sync,
     status,
     alerts,
+    allegro,
     search,
 )
 
