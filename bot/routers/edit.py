@@ -228,5 +228,5 @@ async def confirmed(
         await query.message.answer(i18n.get("edit-conflict"))
         await show_card(query.message, session, i18n, data["product_id"], user)
         return
-    await query.answer(i18n.get("edit-saved"))
     await show_card(query.message, session, i18n, data["product_id"], user)
+    await query.answer(i18n.get("edit-saved"))

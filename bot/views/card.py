@@ -126,6 +126,7 @@ async def _send_photo(
     )
     if sent.photo:
         await Catalog(session).remember_telegram_file_id(view.product_id, sent.photo[-1].file_id)
+        await session.commit()
     return sent
 
 

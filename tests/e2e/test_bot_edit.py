@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from domain.models import ProductImage
 from tests.e2e.conftest import BotHarness, running_bot
 from tests.e2e.media import corrupt_jpeg, jpeg, oversized, pdf
@@ -86,11 +84,13 @@ async def test_edit_photo_saves_and_the_card_shows_it_by_file_id(bot_app: BotHar
     await bot_app.admin.tap(card, "🖼 Photo")
     preview = await bot_app.admin.send_photo(jpeg())
     assert preview.raw.get("photo") and "Save it?" in (preview.text or "")
-    await bot_app.admin.tap(preview, "Confirm")
-    card = await bot_app.admin.next_message()
+    # The answer to the button comes once the card is out and its file_id saved.
+    query_id = bot_app.admin.press(preview, "Confirm")["callback_query"]["id"]
+    await bot_app.fake.wait_until(lambda: bot_app.fake.callback_answer(query_id) is not None)
+    card = bot_app.fake.messages(bot_app.admin.chat_id)[-1]
     assert card.raw.get("photo") and "Blue mug" in (card.text or "")
     async with bot_app.db.transaction() as session:
-        image = await session.scalar(select(ProductImage).where(ProductImage.product_id == product.id))
+        image = await session.get(ProductImage, product.id)
     assert image is not None and image.telegram_file_id
     since = len(bot_app.fake.calls)
     again = await bot_app.staff.say("ABC-1")
