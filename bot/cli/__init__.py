@@ -12,7 +12,7 @@ import importlib
 
 import typer
 
-COMMAND_MODULES = ("bot.cli.catalog", "bot.cli.allegro")
+COMMAND_MODULES = ("bot.cli.catalog", "bot.cli.allegro", "bot.cli.wix")
 
 app = typer.Typer(
     name="warehouse-bot",

@@ -602,7 +602,11 @@ class WixApiService:
         return lookup
 
     async def update_inventory_by_sku_list(
-        self, levels: Mapping[str, int], *, known: Mapping[str, WixProductInfo] | None = None
+        self,
+        levels: Mapping[str, int],
+        *,
+        known: Mapping[str, WixProductInfo] | None = None,
+        fresh: SkuLookup | None = None,
     ) -> UpdateReport:
         """Bring Wix to the desired level of each SKU; report what changed, what could not be done.
 
@@ -611,11 +615,15 @@ class WixApiService:
         applied, not a level). V3: bulk updates (≤1000) carrying each item's revision; an item that
         changed meanwhile is re-read and gets the same difference on top of its new level. A batch Wix
         answers 5xx to is re-read (it may have been applied), then sent again in halves.
+
+        `fresh`: a lookup made moments ago in the same run (say, the full crawl of a reconcile) that the
+        plan may use instead of a read of its own, saving ⌈products/100⌉ (V1) or ⌈SKUs/1000⌉ (V3)
+        requests; ignored when it is of the other catalog version.
         """
         started = self.requests_made
 
         async def run(version: CatalogVersion) -> UpdateReport:
-            return await push_levels(self, version, levels, known or {})
+            return await push_levels(self, version, levels, known or {}, fresh)
 
         report = await self._on_current_catalog(run)
         report.requests_made = self.requests_made - started

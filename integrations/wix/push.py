@@ -42,7 +42,7 @@ from integrations.wix.models import (
     V1IncrementEntry,
     V3QuantityUpdate,
 )
-from integrations.wix.results import QuantityChange, UpdateReport, WixProductInfo
+from integrations.wix.results import QuantityChange, SkuLookup, UpdateReport, WixProductInfo
 from integrations.wix.sku import split_skus
 
 if TYPE_CHECKING:
@@ -303,14 +303,24 @@ async def push_levels(
     version: CatalogVersion,
     levels: Mapping[str, int],
     known: Mapping[str, WixProductInfo],
+    fresh: SkuLookup | None = None,
 ) -> UpdateReport:
+    """`fresh`: a lookup this run has just made (a full crawl); planned from instead of reading again.
+
+    That is as safe as a read of our own: V1 sends differences, so a sale made since survives, and a V3
+    update carries the revision read, so an item changed since is re-read and retried.
+    """
     report = UpdateReport(catalog_version=version)
     valid, invalid = split_skus(levels)
     report.failed.update(invalid)
     for sku in valid:
         if levels[sku] < 0:
             report.failed[sku] = "negative level"
-    lookup = await lookup_skus(wix, version, [sku for sku in valid if sku not in report.failed], known)
+    wanted = [sku for sku in valid if sku not in report.failed]
+    if fresh is not None and fresh.catalog_version is version:
+        lookup = fresh.restricted_to(wanted)
+    else:
+        lookup = await lookup_skus(wix, version, wanted, known)
     report.missing = list(lookup.missing)
     report.failed.update({sku: why for sku, why in lookup.problems().items() if sku in lookup.duplicates})
     entries = _plan(version, lookup.found, levels, report)

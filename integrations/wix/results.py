@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from pydantic import BaseModel, ConfigDict
@@ -52,6 +52,16 @@ class SkuLookup(Mapping[str, WixProductInfo]):
 
     def __len__(self) -> int:
         return len(self.found)
+
+    def restricted_to(self, skus: Iterable[str]) -> SkuLookup:
+        """The same findings for `skus` only; a SKU this lookup has not seen counts as missing."""
+        wanted = list(dict.fromkeys(skus))
+        return SkuLookup(
+            found={sku: self.found[sku] for sku in wanted if sku in self.found},
+            missing=[sku for sku in wanted if sku not in self.found and sku not in self.duplicates],
+            duplicates={sku: self.duplicates[sku] for sku in wanted if sku in self.duplicates},
+            catalog_version=self.catalog_version,
+        )
 
     def problems(self) -> dict[str, str]:
         """{sku: short reason} for every requested SKU that is not in `found`."""
