@@ -29,13 +29,6 @@ class RunnerConfig:
     orders_seconds: dict[str, float] = field(default_factory=lambda: {"allegro": 60.0, "wix": 300.0})
     default_orders_seconds: float = 60.0
     stock_push_seconds: float = 30.0
-    # Channels whose sales are imported right before each push (invariant 4: a push never resurrects
-    # stock the channel already sold). Allegro's own events job runs every minute and its pushes are
-    # per offer; Wix orders arrive only through the (slower) order import.
-    pull_before_push: frozenset[str] = frozenset({"wix"})
-    # Channels that alert on their own (through `Alerts.as_notifier()`) about reconnects, unknown SKUs,
-    # oversells and failed push items; for the others the runner derives those alerts itself.
-    self_alerting: frozenset[str] = frozenset({"allegro"})
     # Full reconcile period per channel name; channels not listed reconcile only on /sync.
     reconcile_seconds: dict[str, float] = field(default_factory=lambda: {"wix": 3600.0})
     token_refresh_seconds: float = 3600.0

@@ -23,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from datetime import datetime, timedelta
 from enum import Enum
@@ -47,7 +48,7 @@ from scheduler.health import Health, HealthChange
 from scheduler.leader import LeaderLock, leader_lock_for
 from scheduler.manual import ManualSyncs
 from scheduler.status import StatusSnapshot, collect_status
-from scheduler.watch import OrderProblem, low_stock
+from scheduler.watch import low_stock
 from scheduler.work import ChannelWork, TargetResult, label_of, merge_counts, target_of
 
 log = logging.getLogger(__name__)
@@ -111,8 +112,6 @@ class BackgroundRunner:
         self.work = ChannelWork(
             db,
             channels,
-            self.config,
-            on_order_problems=self._alert_order_problems,
             on_stock_changed=self.wake_push,
             secrets=lambda: self._static_secrets | self._account_secrets,
         )
@@ -126,6 +125,7 @@ class BackgroundRunner:
         self._side_tasks: set[asyncio.Task[Any]] = set()
         self._refresh_lock = asyncio.Lock()
         self._refs: dict[str, AccountRef] = {}
+        self._reconnect_since: dict[str, float] = {}
         self._changed_products: set[int] = set()
         self._push = _Push.IDLE
         self._push_again = False
@@ -371,21 +371,22 @@ class BackgroundRunner:
             self._account_secrets = {s for row in allegro.all() for s in row if s} | {s for s in wix if s}
 
     async def _reconnect_reminders(self, refs: list[AccountRef]) -> None:
-        for ref in refs:
-            if not self._alerts_for(target_of(ref)):
+        """The channel alerts once when an account must be connected again; this reminds daily after."""
+        now = time.monotonic()
+        waiting = {target_of(ref): ref for ref in refs if ref.state == AccountState.NEEDS_RECONNECT}
+        self._reconnect_since = {target: self._reconnect_since.get(target, now) for target in waiting}
+        for target, ref in waiting.items():
+            if now - self._reconnect_since[target] < self.config.reminder_seconds:
                 continue
-            if ref.state == AccountState.NEEDS_RECONNECT:
-                await self.alerts.send(
-                    AlertKind.RECONNECT,
-                    "alert-reconnect",
-                    key=target_of(ref),
-                    dedup_seconds=self.config.reminder_seconds,
-                    channel=ref.channel,
-                    account_id=ref.account_id,
-                    account=label_of(ref),
-                )
-            else:
-                self.alerts.forget(AlertKind.RECONNECT, target_of(ref))
+            await self.alerts.send(
+                AlertKind.RECONNECT,
+                "alert-reconnect",
+                key=target,
+                dedup_seconds=self.config.reminder_seconds,
+                channel=ref.channel,
+                account_id=ref.account_id,
+                account=label_of(ref),
+            )
 
     # --- running a job -------------------------------------------------------------------------
 
@@ -453,14 +454,6 @@ class BackgroundRunner:
                     self._rerun_soon(self.health.failing_jobs(result.target))
             if change is not None:
                 await self._alert_health(change, now)
-            pushed = job_id == STOCK_PUSH and not result.error
-            if pushed and result.counts.failed and self._alerts_for(result.target):
-                await self._alert_push_failed(result)
-
-    def _alerts_for(self, target: str) -> bool:
-        """Whether the runner raises a channel account's item alerts (not a self-alerting channel)."""
-        channel, separator, _ = target.partition(":")
-        return bool(separator) and channel not in self.config.self_alerting
 
     def _rerun_soon(self, job_ids: list[str]) -> None:
         """The target works again for one job: retry the others that failed on it now."""
@@ -490,44 +483,6 @@ class BackgroundRunner:
                 job=change.job_id,
                 minutes=int((now - change.since).total_seconds() // 60),
             )
-
-    async def _alert_push_failed(self, result: TargetResult) -> None:
-        ref = self._refs.get(result.target)
-        channel, _, account_id = result.target.partition(":")
-        await self.alerts.send(
-            AlertKind.PUSH_FAILED,
-            "alert-push-failed",
-            key=result.target,
-            channel=channel,
-            account_id=int(account_id),
-            account=label_of(ref) if ref else result.label,
-            failed=result.counts.failed,
-        )
-
-    async def _alert_order_problems(self, ref: AccountRef, problems: list[OrderProblem]) -> None:
-        for problem in problems:
-            if problem.unmatched:
-                await self.alerts.send(
-                    AlertKind.UNKNOWN_SKU,
-                    "alert-unknown-sku",
-                    key=f"{ref.channel}:{problem.sku}",
-                    account=label_of(ref),
-                    sku=problem.sku or "—",
-                    order=problem.order_id,
-                    offer=problem.offer_name or "—",
-                    quantity=problem.quantity,
-                )
-            else:
-                await self.alerts.send(
-                    AlertKind.OVERSELL,
-                    "alert-oversell",
-                    key=f"{target_of(ref)}:{problem.line_id}",
-                    account=label_of(ref),
-                    sku=problem.sku or "—",
-                    order=problem.order_id,
-                    quantity=problem.quantity,
-                    shortage=problem.shortage,
-                )
 
     # --- job bodies ----------------------------------------------------------------------------
 

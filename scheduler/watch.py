@@ -1,26 +1,14 @@
-"""Queries behind the stock alerts: order lines that need a person, and products running low."""
+"""Which products run low: at or under their own threshold, or the global default."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.models import ChannelOrderLine, OrderLineState, Product, Stock
-
-
-@dataclass(frozen=True, slots=True)
-class OrderProblem:
-    line_id: int
-    order_id: str
-    sku: str
-    offer_name: str
-    quantity: int
-    shortage: int
-    unmatched: bool
+from domain.models import Product, Stock
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,43 +18,6 @@ class LowStock:
     name: str
     available: int
     threshold: int
-
-
-async def database_now(session: AsyncSession) -> datetime:
-    """The database clock: order lines are stamped by it, so "since" must come from it too."""
-    moment = await session.scalar(select(func.now()))
-    assert moment is not None
-    return moment
-
-
-async def order_problems(
-    session: AsyncSession, channel: str, account_id: int, since: datetime
-) -> list[OrderProblem]:
-    """Lines written since `since` whose SKU is unknown here or that could not be fully served."""
-    # SQLite stamps whole seconds: step back one so a line from the same second is not missed
-    # (the alerts are deduplicated per line, so seeing one twice is harmless).
-    rows = await session.scalars(
-        select(ChannelOrderLine)
-        .where(
-            ChannelOrderLine.channel == channel,
-            ChannelOrderLine.account_id == account_id,
-            ChannelOrderLine.updated_at >= since - timedelta(seconds=1),
-            or_(ChannelOrderLine.state == OrderLineState.UNMATCHED, ChannelOrderLine.shortage > 0),
-        )
-        .order_by(ChannelOrderLine.id)
-    )
-    return [
-        OrderProblem(
-            line_id=row.id,
-            order_id=row.order_id,
-            sku=row.sku or "",
-            offer_name=row.offer_name or "",
-            quantity=row.quantity,
-            shortage=row.shortage,
-            unmatched=row.state == OrderLineState.UNMATCHED,
-        )
-        for row in rows
-    ]
 
 
 async def low_stock(

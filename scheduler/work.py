@@ -2,8 +2,10 @@
 
 Every operation on one account (import orders, push stock, reconcile, refresh credentials) holds that
 account's lock, so a push never overlaps a reconcile of the same account (both write absolute levels)
-and the order import that must precede a push (invariant 4) runs right before it, under the same lock.
-Results come back per target so one failing Wix site does not hide a healthy Allegro account.
+nor an order import (invariant 4: channel sales are imported before the channel is overwritten; each
+channel's `push_stock` and `reconcile` import the account's new sales first, and the lock keeps the
+orders job from interleaving). Results come back per target so one failing Wix site does not hide a
+healthy Allegro account.
 """
 
 from __future__ import annotations
@@ -18,13 +20,9 @@ from dataclasses import dataclass, field
 from domain.channels import AccountRef, Progress, RunCounts, StockChannel, SyncReport
 from domain.db import Database
 from domain.models import AccountState
-from scheduler.config import RunnerConfig
 from scheduler.scrub import describe
-from scheduler.watch import OrderProblem, database_now, order_problems
 
 log = logging.getLogger(__name__)
-
-OrderProblemsHandler = Callable[[AccountRef, list[OrderProblem]], Awaitable[None]]
 
 
 @dataclass(slots=True)
@@ -79,17 +77,13 @@ class ChannelWork:
         self,
         db: Database,
         channels: Iterable[StockChannel],
-        config: RunnerConfig,
         *,
-        on_order_problems: OrderProblemsHandler,
         on_stock_changed: Callable[[], None],
         secrets: Callable[[], Iterable[str]] = tuple,
     ) -> None:
         self.db = db
         self.channels = {channel.name: channel for channel in channels}
-        self.config = config
         self.locks = AccountLocks()
-        self._on_order_problems = on_order_problems
         self._on_stock_changed = on_stock_changed
         self._secrets = secrets
 
@@ -115,39 +109,20 @@ class ChannelWork:
             log.warning("%s failed: %s", result.label, result.error)
         return result
 
-    async def _pull_locked(self, ref: AccountRef) -> RunCounts:
-        """Import orders; the caller holds the account lock."""
-        watch = ref.channel not in self.config.self_alerting
-        if watch:
-            async with self.db.sessions() as session:
-                since = await database_now(session)
-        counts = await self.channels[ref.channel].pull_orders(ref.account_id)
-        if watch:
-            async with self.db.sessions() as session:
-                problems = await order_problems(session, ref.channel, ref.account_id, since)
-            if problems:
-                await self._on_order_problems(ref, problems)
-        if counts.stock_changed:
-            self._on_stock_changed()
-        return counts
-
     async def pull(self, ref: AccountRef) -> TargetResult:
         async def work() -> RunCounts:
             async with self.locks.hold(ref):
-                return await self._pull_locked(ref)
+                counts = await self.channels[ref.channel].pull_orders(ref.account_id)
+            if counts.stock_changed:
+                self._on_stock_changed()
+            return counts
 
         return await self._guarded(ref, work)
 
     async def push(self, ref: AccountRef) -> TargetResult:
         async def work() -> RunCounts:
             async with self.locks.hold(ref):
-                pulled = RunCounts()
-                if ref.channel in self.config.pull_before_push:
-                    pulled = await self._pull_locked(ref)
-                pushed = await self.channels[ref.channel].push_stock(ref.account_id)
-            if pulled.processed or pulled.changed:
-                pushed.notes["orders_imported"] = pulled.changed
-            return pushed
+                return await self.channels[ref.channel].push_stock(ref.account_id)
 
         return await self._guarded(ref, work)
 
@@ -159,8 +134,6 @@ class ChannelWork:
         """A full reconcile of one account; failures come back in the report, never raised."""
         try:
             async with self.locks.hold(ref):
-                if ref.channel in self.config.pull_before_push:
-                    await self._pull_locked(ref)
                 return await self.channels[ref.channel].reconcile(ref.account_id, progress)
         except Exception as exc:
             error = self.describe(exc)

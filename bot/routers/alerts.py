@@ -1,5 +1,6 @@
-"""Alerts as admins see them: the buttons under an alert (Retry, Reconnect) and /alerts, where each
-admin mutes or unmutes each kind of alert for themselves (users.muted_alerts)."""
+"""Alerts as admins see them: the buttons under an alert (Retry; Reconnect opens the Allegro connect
+flow of /allegro) and /alerts, where each admin mutes or unmutes each kind of alert for themselves
+(users.muted_alerts)."""
 
 from __future__ import annotations
 
@@ -12,9 +13,11 @@ from aiogram.filters import Command
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram_i18n import I18nContext
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.commands import MenuCommand
 from bot.filters import AdminOnly
+from bot.routers.allegro import AllegroAction, AllegroCb
 from domain.models import User
 from scheduler.alerts import MUTABLE_KINDS, AlertKind
 from scheduler.runner import BackgroundRunner
@@ -26,24 +29,23 @@ COMMANDS = (MenuCommand("alerts", "alerts-command"),)
 class AlertAction(StrEnum):
     TOGGLE = "t"
     RETRY = "r"
-    RECONNECT = "c"
 
 
 class AlertCb(CallbackData, prefix="al"):
     action: AlertAction
     kind: str = ""
-    account_id: int = 0
 
 
 def alert_buttons(
     kind: str, params: Mapping[str, Any], translate: Callable[[str], str]
 ) -> InlineKeyboardMarkup | None:
     """The buttons under an alert, by its kind (`bot.notify.TelegramNotifier` asks for them)."""
+    data: CallbackData
     if kind == AlertKind.PUSH_FAILED:
         data = AlertCb(action=AlertAction.RETRY)
         label = translate("alerts-btn-retry")
     elif kind == AlertKind.RECONNECT and params.get("channel", "allegro") == "allegro":
-        data = AlertCb(action=AlertAction.RECONNECT, account_id=int(params.get("account_id", 0)))
+        data = AllegroCb(action=AllegroAction.RECONNECT, account_id=int(params.get("account_id", 0)))
         label = translate("alerts-btn-reconnect")
     else:
         return None
@@ -72,7 +74,9 @@ async def alerts_settings(message: Message, user: User, i18n: I18nContext) -> No
 
 
 @router.callback_query(AlertCb.filter(F.action == AlertAction.TOGGLE), AdminOnly())
-async def toggle_kind(query: CallbackQuery, callback_data: AlertCb, user: User, i18n: I18nContext) -> None:
+async def toggle_kind(
+    query: CallbackQuery, callback_data: AlertCb, user: User, session: AsyncSession, i18n: I18nContext
+) -> None:
     if callback_data.kind not in MUTABLE_KINDS:
         await query.answer(i18n.get("button-outdated"), show_alert=True)
         return
@@ -80,6 +84,7 @@ async def toggle_kind(query: CallbackQuery, callback_data: AlertCb, user: User, 
     now_muted = callback_data.kind not in muted
     muted.symmetric_difference_update({callback_data.kind})
     user.muted_alerts = sorted(muted)  # a new list: the JSON column sees the change
+    await session.commit()  # saved before talking to Telegram: no transaction open meanwhile
     name = i18n.get(f"alerts-kind-{callback_data.kind}")
     await query.answer(i18n.get("alerts-muted" if now_muted else "alerts-unmuted", kind=name))
     if isinstance(query.message, Message):
@@ -91,10 +96,3 @@ async def toggle_kind(query: CallbackQuery, callback_data: AlertCb, user: User, 
 async def retry_push(query: CallbackQuery, scheduler: BackgroundRunner, i18n: I18nContext) -> None:
     scheduler.push_now()
     await query.answer(i18n.get("alerts-retrying"))
-
-
-@router.callback_query(AlertCb.filter(F.action == AlertAction.RECONNECT), AdminOnly())
-async def reconnect_hint(query: CallbackQuery, i18n: I18nContext) -> None:
-    await query.answer()
-    if isinstance(query.message, Message):
-        await query.message.answer(i18n.get("alerts-reconnect-how"))

@@ -148,7 +148,7 @@ async def follow(
     while True:
         await sync.wait_change(seen, HEARTBEAT)
         pause = EDIT_INTERVAL - (time.monotonic() - last_edit)
-        if pause > 0 and sync.running:
+        if pause > 0:
             await asyncio.sleep(pause)
         seen = sync.version
         finished = not sync.running

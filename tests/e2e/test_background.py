@@ -10,6 +10,7 @@ from sqlalchemy import select
 from bot.middlewares.i18n import build_core
 from bot.notify import TelegramNotifier
 from bot.routers.alerts import alert_buttons
+from bot.routers.allegro import AllegroAction, AllegroCb
 from domain.db import Database
 from domain.models import Role, User
 from domain.people import Users
@@ -44,22 +45,25 @@ async def test_a_restart_pushes_the_outbox_left_behind(db: Database, fake: FakeT
     assert [level for (_, product), level in allegro.pushed.items() if product == seeded.product_id] == [5]
 
 
+async def send_alert(db: Database, fake: FakeTelegram, kind: str, text_key: str, **params: object) -> None:
+    """An alert as a channel raises it, through the bot's notifier (with its buttons)."""
+    async with fake.make_bot(default=DefaultBotProperties(parse_mode=ParseMode.HTML)) as bot:
+        core = build_core("en")
+        await core.startup()
+        await TelegramNotifier(bot, db, core, "en", buttons=alert_buttons).alert(kind, text_key, **params)
+
+
 async def test_push_failure_alert_has_a_retry_button(db: Database, fake: FakeTelegram) -> None:
     await add_channel_accounts(db)
-    await seed(db, on_hand=9)
-    wix = FakeChannel("wix", db, push_failed_items=1)
+    wix = FakeChannel("wix", db)
     async with running_bot(db, fake, channels=[wix, FakeChannel("allegro", db)]):
         admin = fake.user("Ada", id=ADMIN_ID, language_code="en")
-
-        def retry_alert() -> bool:
-            return any("did not reach" in (m.text or "") for m in fake.messages(ADMIN_ID))
-
-        await fake.wait_until(retry_alert)
-        alert = next(m for m in fake.messages(ADMIN_ID) if "did not reach" in (m.text or ""))
-        assert alert.text == (
-            "⚠️ Stock levels did not reach wix · site for 1 products. "
-            "They stay queued and are retried with the next push."
-        )
+        await eventually(lambda: wix.count("push") >= 1)  # the start-up push
+        fake.mark(ADMIN_ID)
+        params = {"account": "shop", "count": 1, "skus": "MUG-1", "error": "HTTP 422"}
+        await send_alert(db, fake, "push_failed", "alert-allegro-push-failed", **params)
+        alert = await fake.next_bot_message(ADMIN_ID)
+        assert alert.button_texts == [["🔁 Retry now"]]
         pushes = wix.count("push")
         answer = await admin.tap_answer(alert, "🔁 Retry now")
         assert answer["text"] == "Pushing the stock again now."
@@ -100,17 +104,12 @@ async def test_muted_kinds_are_not_delivered(db: Database, fake: FakeTelegram) -
         assert unmuted.button_texts[4] == ["🔔 Low stock and stock-outs"]
 
 
-async def test_reconnect_alert_has_a_reconnect_button(db: Database, fake: FakeTelegram) -> None:
+async def test_reconnect_alert_opens_the_allegro_reconnect(db: Database, fake: FakeTelegram) -> None:
     async with running_bot(db, fake, channels=[]):
-        admin = fake.user("Ada", id=ADMIN_ID, language_code="en")
-        async with fake.make_bot(default=DefaultBotProperties(parse_mode=ParseMode.HTML)) as bot:
-            core = build_core("en")
-            await core.startup()
-            notifier = TelegramNotifier(bot, db, core, "en", buttons=alert_buttons)
-            fake.mark(ADMIN_ID)
-            params = {"channel": "allegro", "account_id": 7, "account": "allegro · shop"}
-            await notifier.alert("token_reconnect", "alert-reconnect", **params)
+        await fake.user("Ada", id=ADMIN_ID, language_code="en").command("start")
+        fake.mark(ADMIN_ID)
+        await send_alert(db, fake, "token_reconnect", "alert-allegro-reconnect", account="shop", account_id=7)
         alert = await fake.next_bot_message(ADMIN_ID)
-        assert (alert.text or "").startswith("🔌 allegro · shop needs to be connected again")
-        how = await admin.tap(alert, "🔌 Reconnect")
-        assert "/allegro" in (how.text or "")
+        assert (alert.text or "").startswith("🔑 The Allegro account shop must be connected again")
+        button = alert.button("🔌 Reconnect")
+        assert button["callback_data"] == AllegroCb(action=AllegroAction.RECONNECT, account_id=7).pack()

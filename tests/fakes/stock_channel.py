@@ -87,6 +87,11 @@ class FakeChannel:
 
     async def pull_orders(self, account_id: int) -> RunCounts:
         self._enter("pull", account_id)
+        return await self._import_sales(account_id)
+
+    async def _import_sales(self, account_id: int) -> RunCounts:
+        if "pull" in self.fail:  # a push imports sales first: it fails where the import fails
+            raise self.fail["pull"]
         counts = RunCounts()
         sales, self.sales = self.sales, []
         unknown, self.unknown_skus = self.unknown_skus, []
@@ -131,7 +136,9 @@ class FakeChannel:
         return counts
 
     async def push_stock(self, account_id: int) -> RunCounts:
+        """Like the real channels: the account's new sales first (invariant 4), then the levels."""
         self._enter("push", account_id)
+        await self._import_sales(account_id)
         async with self.db.transaction() as session:
             items = await pending(session, Channel(self.name), account_id)
             inventory = Inventory(session)

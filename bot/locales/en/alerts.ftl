@@ -15,18 +15,14 @@ alerts-unmuted = You get these again: { $kind }
 alerts-btn-retry = 🔁 Retry now
 alerts-btn-reconnect = 🔌 Reconnect
 alerts-retrying = Pushing the stock again now.
-alerts-reconnect-how = To connect the account again, open /allegro (Allegro accounts) and choose Connect; the bot guides you through Allegro's login.
 
 alert-job-failed = ⚠️ <b>{ $target }</b>: the job { $job } failed.
     { $error }
     I will tell you once it works again; until then no more messages about it.
 alert-job-recovered = ✅ <b>{ $target }</b> works again (job { $job }; it had been failing for { $minutes } min).
-alert-push-failed = ⚠️ Stock levels did not reach <b>{ $account }</b> for { $failed } products. They stay queued and are retried with the next push.
-alert-unknown-sku = ❓ <b>{ $account }</b>: order { $order } has a line with SKU <code>{ $sku }</code> ({ $offer }, { $quantity } pcs) that no product here has. Create the product or fix the SKU on the channel; the line is applied once the SKU is known.
-alert-oversell = ❗ <b>{ $account }</b>: order { $order } sold { $quantity } of <code>{ $sku }</code>, but { $shortage } were not in stock. Check the shelf and contact the buyer if needed.
 alert-low-stock = 📉 Low stock: <code>{ $sku }</code> { $name } — { $available } left (alert at { $threshold }).
 alert-out-of-stock = 🚫 Out of stock: <code>{ $sku }</code> { $name } — nothing left to sell.
-alert-reconnect = 🔌 <b>{ $account }</b> needs to be connected again: its access was refused. Until then no orders are imported and no stock is sent there.
+alert-reconnect = 🔌 Reminder: <b>{ $account }</b> still needs to be connected again. Until then no orders are imported and no stock is sent there.
 alert-summary = 🔕 { $count } more alerts were held back to avoid a flood ({ $kinds }). /status shows the current state.
 alert-digest = 📋 <b>Daily digest for { $day }</b>
     <b>Sales</b> (sold / returned, orders):
