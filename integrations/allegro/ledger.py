@@ -3,19 +3,20 @@
 `domain.inventory.Inventory` moves one product in one warehouse per call (two statements to lock the
 row, a flush per call): about 4 ms a line, so a page of 1,000 events would take seconds. A `StockBook`
 locks the stock rows of every product a page touches in one ``SELECT … FOR UPDATE`` (ordered by product
-and warehouse, the order every other writer locks in), changes them in memory and lets the
-transaction's flush write them; the operations it logs go out in one bulk insert. The arithmetic is
-the inventory's channel-order rule (take what there is, report what was taken), and every movement is
-logged through `domain.oplog` and marked for the outbox through `domain.db`, exactly as
+and warehouse, the order every other writer locks in), changes them in memory, and `write` sends the
+changed rows and the operations it logged in one executemany each. The arithmetic is the inventory's
+channel-order rule (take what there is, report what was taken), and every movement is logged through
+`domain.oplog` and marked for the outbox through `domain.db`, exactly as
 `Inventory.reserve`/`release`/`deduct`/`return_stock` do.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import cast
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.actors import Actor
@@ -82,38 +83,85 @@ def subtract(allocation: Mapping[int, int], part: Mapping[int, int]) -> Allocati
     return {warehouse_id: units for warehouse_id, units in left.items() if units > 0}
 
 
+@dataclass(slots=True)
+class _Level:
+    """One locked stock row as the page sees it."""
+
+    on_hand: int
+    reserved: int
+    stored: bool = True  # False: a row the page creates
+    changed: bool = False
+
+
 class StockBook:
     """The locked stock rows of some products; every change is logged as one operation per warehouse."""
 
-    def __init__(self, session: AsyncSession, actor: Actor, rows: Iterable[Stock]) -> None:
+    def __init__(
+        self, session: AsyncSession, actor: Actor, rows: Iterable[tuple[int, int, int, int]] = ()
+    ) -> None:
         self._session = session
         self._actor = actor
-        self._rows: dict[int, dict[int, Stock]] = {}
-        for row in rows:
-            self._rows.setdefault(row.product_id, {})[row.warehouse_id] = row
+        self._rows: dict[int, dict[int, _Level]] = {}
+        for product_id, warehouse_id, on_hand, reserved in rows:
+            self._rows.setdefault(product_id, {})[warehouse_id] = _Level(on_hand, reserved)
         self.changed_products: set[int] = set()
         self._operations = _Collected()
 
     @classmethod
     async def lock(cls, session: AsyncSession, actor: Actor, product_ids: Iterable[int]) -> StockBook:
         ids = sorted(set(product_ids))
-        rows: list[Stock] = []
+        rows: list[tuple[int, int, int, int]] = []
         for start in range(0, len(ids), _LOCK_CHUNK):
             chunk = ids[start : start + _LOCK_CHUNK]
-            rows.extend(
-                await session.scalars(
-                    select(Stock)
-                    .where(Stock.product_id.in_(chunk))
-                    .order_by(Stock.product_id, Stock.warehouse_id)
-                    .with_for_update()
-                )
+            result = await session.execute(
+                select(Stock.product_id, Stock.warehouse_id, Stock.on_hand, Stock.reserved)
+                .where(Stock.product_id.in_(chunk))
+                .order_by(Stock.product_id, Stock.warehouse_id)
+                .with_for_update()
             )
+            rows.extend(tuple(row) for row in result.all())  # type: ignore[misc]
         return cls(session, actor, rows)
 
     async def write(self) -> None:
-        """Write the logged operations (stock rows are written by the transaction's flush)."""
+        """Write the changed stock rows and the logged operations, one executemany each."""
+        changed = [
+            {
+                "b_product": product_id,
+                "b_warehouse": warehouse_id,
+                "b_on_hand": row.on_hand,
+                "b_reserved": row.reserved,
+            }
+            for product_id, rows in self._rows.items()
+            for warehouse_id, row in rows.items()
+            if row.changed and row.stored
+        ]
+        created = [
+            Stock(
+                product_id=product_id, warehouse_id=warehouse_id, on_hand=row.on_hand, reserved=row.reserved
+            )
+            for product_id, rows in self._rows.items()
+            for warehouse_id, row in rows.items()
+            if not row.stored
+        ]
+        table = cast(Table, Stock.__table__)
+        if changed:
+            await self._session.execute(
+                update(table)
+                .where(
+                    table.c.product_id == bindparam("b_product"),
+                    table.c.warehouse_id == bindparam("b_warehouse"),
+                )
+                .values(
+                    on_hand=bindparam("b_on_hand"), reserved=bindparam("b_reserved"), updated_at=func.now()
+                ),
+                changed,
+            )
+        await insert_all(self._session, created)
         await insert_all(self._session, self._operations.rows)
         self._operations.rows.clear()
+        for rows in self._rows.values():
+            for row in rows.values():
+                row.changed, row.stored = False, True
 
     def available(self, product_id: int) -> Allocation:
         return {wid: row.on_hand - row.reserved for wid, row in self._rows.get(product_id, {}).items()}
@@ -171,15 +219,14 @@ class StockBook:
                 self._row(product.id, warehouse_id).on_hand += units
                 self._log(OperationType.RETURN, product, warehouse_id, units, ref)
 
-    def _row(self, product_id: int, warehouse_id: int) -> Stock:
+    def _row(self, product_id: int, warehouse_id: int) -> _Level:
+        """A row about to change. Only a return can reach a warehouse without a row (rows are never
+        deleted: these units were sold before the row existed); it is inserted by `write`."""
         rows = self._rows.setdefault(product_id, {})
         row = rows.get(warehouse_id)
         if row is None:
-            # Only a return can reach a warehouse without a row (rows are never deleted, so this is a
-            # product whose units were sold before its row existed); it is inserted at the flush.
-            row = Stock(product_id=product_id, warehouse_id=warehouse_id, on_hand=0, reserved=0)
-            self._session.add(row)
-            rows[warehouse_id] = row
+            row = rows[warehouse_id] = _Level(0, 0, stored=False)
+        row.changed = True
         return row
 
     def _log(

@@ -9,29 +9,31 @@ Events only ever move it forward, so duplicates and events out of order are harm
        ├──cancel──▶ cancelled (a later buy or payment is a no-op)
        └──unknown SKU──▶ unmatched (remembers the state it should reach in ``pending_state``)
 
-The `OrderLedger` works on rows, products and stock that the caller loaded and locked for a whole page;
-it issues no queries while it works and `write` sends the new rows in bulk, so a page costs a handful
-of statements whatever its size.
+The `OrderLedger` works on rows, products and stock that the caller loaded and locked for a whole page,
+as plain `LineRow`s (no ORM bookkeeping per row); it issues no queries while it works, and `write` sends
+the new and the changed rows in one executemany each, so a page costs a handful of statements whatever
+its size.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any, cast
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import Select, Table, and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import raiseload
 
 from domain.models import AllegroOffer, Channel, ChannelOrderLine, OrderLineState, Product
 from domain.validation import sku_key
-from integrations.allegro.ledger import StockBook, insert_all, merge, subtract, take_back
+from integrations.allegro.ledger import StockBook, merge, subtract, take_back
 from integrations.allegro.models import CheckoutForm, LineItem
 
 OFFER_NAME_LENGTH = 255
 SKU_LENGTH = 100
-ACTIVE_STATES = (OrderLineState.RESERVED, OrderLineState.DEDUCTED)
 FINAL_STATES = (OrderLineState.RELEASED, OrderLineState.RETURNED, OrderLineState.CANCELLED)
+_CHUNK = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +58,55 @@ class LineData:
             offer_id=item.offer.id,
             offer_name=(item.offer.name or "")[:OFFER_NAME_LENGTH] or None,
         )
+
+
+@dataclass(slots=True, eq=False)
+class LineRow:
+    """One ``channel_order_lines`` row while a page works on it (``id`` None: not stored yet)."""
+
+    order_id: str
+    line_id: str
+    quantity: int
+    state: OrderLineState
+    sku: str | None
+    offer_id: str | None
+    offer_name: str | None
+    product_id: int | None = None
+    allocations: dict[int, int] = field(default_factory=dict)  # units taken per warehouse id
+    shortage: int = 0
+    pending_state: OrderLineState | None = None
+    last_event_id: str | None = None
+    id: int | None = None
+    changed: bool = False
+
+
+LINE_COLUMNS = (
+    ChannelOrderLine.order_id,
+    ChannelOrderLine.line_id,
+    ChannelOrderLine.quantity,
+    ChannelOrderLine.state,
+    ChannelOrderLine.sku,
+    ChannelOrderLine.offer_id,
+    ChannelOrderLine.offer_name,
+    ChannelOrderLine.product_id,
+    ChannelOrderLine.allocations,
+    ChannelOrderLine.shortage,
+    ChannelOrderLine.pending_state,
+    ChannelOrderLine.last_event_id,
+    ChannelOrderLine.id,
+)
+
+
+def line_row(values: Sequence[Any]) -> LineRow:
+    """A `LineRow` from a result row of `LINE_COLUMNS` (in that order)."""
+    row = LineRow(*values)
+    # JSON object keys come back as strings.
+    row.allocations = {int(warehouse): int(units) for warehouse, units in (row.allocations or {}).items()}
+    return row
+
+
+def select_lines() -> Select[Any]:
+    return select(*LINE_COLUMNS)
 
 
 def unknown_key(sku: str | None, offer_id: str | None) -> str:
@@ -117,21 +168,18 @@ class ProductIndex:
         return self.by_id.get(product_id) if product_id is not None else None
 
 
-async def load_lines(
-    session: AsyncSession, account_id: int, order_ids: Iterable[str]
-) -> list[ChannelOrderLine]:
+async def load_lines(session: AsyncSession, account_id: int, order_ids: Iterable[str]) -> list[LineRow]:
     orders = sorted(set(order_ids))
-    rows: list[ChannelOrderLine] = []
-    for start in range(0, len(orders), 1000):
-        rows.extend(
-            await session.scalars(
-                select(ChannelOrderLine).where(
-                    ChannelOrderLine.channel == Channel.ALLEGRO,
-                    ChannelOrderLine.account_id == account_id,
-                    ChannelOrderLine.order_id.in_(orders[start : start + 1000]),
-                )
+    rows: list[LineRow] = []
+    for start in range(0, len(orders), _CHUNK):
+        result = await session.execute(
+            select_lines().where(
+                ChannelOrderLine.channel == Channel.ALLEGRO,
+                ChannelOrderLine.account_id == account_id,
+                ChannelOrderLine.order_id.in_(orders[start : start + _CHUNK]),
             )
         )
+        rows.extend(line_row(values) for values in result.all())
     return rows
 
 
@@ -165,7 +213,7 @@ class Findings:
     effects: int = 0  # line transitions that moved stock
     unmatched: int = 0  # new lines waiting for their product
     new_unknown: dict[str, LineData] = field(default_factory=dict)  # first line per unknown SKU
-    oversold: list[ChannelOrderLine] = field(default_factory=list)  # lines whose shortage grew
+    oversold: list[LineRow] = field(default_factory=list)  # lines whose shortage grew
     stock_changed: bool = False  # available-to-sell changed (set by the caller from its StockBook)
 
 
@@ -177,7 +225,7 @@ class OrderLedger:
         priority: Sequence[int],
         book: StockBook,
         index: ProductIndex,
-        lines: Iterable[ChannelOrderLine],
+        lines: Iterable[LineRow],
         known_unknown: set[str] | None = None,
     ) -> None:
         self._session = session
@@ -186,18 +234,49 @@ class OrderLedger:
         self._book = book
         self._index = index
         self._known_unknown = set(known_unknown or ())
-        self._lines: dict[tuple[str, str], ChannelOrderLine] = {}
-        self._orders: dict[str, list[ChannelOrderLine]] = {}
+        self._lines: dict[tuple[str, str], LineRow] = {}
+        self._orders: dict[str, list[LineRow]] = {}
         for row in lines:
             self._remember(row)
-        self._new: list[ChannelOrderLine] = []
         self.findings = Findings()
 
     async def write(self) -> None:
-        """Write the new lines and the operations; changed rows go with the transaction's flush."""
-        await insert_all(self._session, self._new)
-        self._new.clear()
+        """Write new and changed lines, then the stock rows and operations of the page's book."""
+        rows = list(self._lines.values())
+        created = [self._values(row) for row in rows if row.id is None]
+        changed = [
+            {"b_id": row.id, **self._values(row)} for row in rows if row.id is not None and row.changed
+        ]
+        table = cast(Table, ChannelOrderLine.__table__)
+        for start in range(0, len(created), _CHUNK):
+            await self._session.execute(insert(table), created[start : start + _CHUNK])
+        if changed:
+            mutable = ("quantity", "state", "sku", "product_id", "allocations", "shortage", "pending_state")
+            values = {column: bindparam(column) for column in (*mutable, "last_event_id")}
+            statement = (
+                update(table).where(table.c.id == bindparam("b_id")).values(updated_at=func.now(), **values)
+            )
+            for start in range(0, len(changed), _CHUNK):
+                await self._session.execute(statement, changed[start : start + _CHUNK])
         await self._book.write()
+
+    def _values(self, row: LineRow) -> dict[str, Any]:
+        return {
+            "channel": Channel.ALLEGRO,
+            "account_id": self._account_id,
+            "order_id": row.order_id,
+            "line_id": row.line_id,
+            "quantity": row.quantity,
+            "state": row.state,
+            "sku": row.sku,
+            "offer_id": row.offer_id,
+            "offer_name": row.offer_name,
+            "product_id": row.product_id,
+            "allocations": _strs(row.allocations),
+            "shortage": row.shortage,
+            "pending_state": row.pending_state,
+            "last_event_id": row.last_event_id,
+        }
 
     # --- what events ask for -------------------------------------------------------------------------
 
@@ -216,14 +295,14 @@ class OrderLedger:
         if row.state == OrderLineState.UNMATCHED:
             if target == OrderLineState.DEDUCTED or row.pending_state is None:
                 row.pending_state = target
-            row.last_event_id = event_id
+            row.last_event_id, row.changed = event_id, True
         elif row.state == OrderLineState.RESERVED and target == OrderLineState.DEDUCTED:
             product = self._product(row)
             if product is None:
                 row.state = target
             else:
                 self._apply(row, product, target)
-            row.last_event_id = event_id
+            row.last_event_id, row.changed = event_id, True
 
     def cancel_order(self, order_id: str, lines: Iterable[LineData], event_id: str) -> None:
         """The buyer or Allegro cancelled the order: every line of it, known or not yet."""
@@ -253,7 +332,7 @@ class OrderLedger:
             elif data.quantity != row.quantity:
                 self._resize(row, data.quantity, event_id)
 
-    def apply_pending(self, row: ChannelOrderLine, product: Product) -> None:
+    def apply_pending(self, row: LineRow, product: Product) -> None:
         """An unmatched line whose product is now known: reach the state its events asked for."""
         if row.state != OrderLineState.UNMATCHED:
             return
@@ -264,27 +343,29 @@ class OrderLedger:
 
     # --- transitions ---------------------------------------------------------------------------------
 
-    def _apply(self, row: ChannelOrderLine, product: Product, target: OrderLineState) -> None:
+    def _apply(self, row: LineRow, product: Product, target: OrderLineState) -> None:
         ref = row.order_id
         before = row.shortage
         if target == OrderLineState.RESERVED:
             taken = self._book.reserve(product, row.quantity, self._priority, ref)
         else:
-            held = dict(row.allocations or {}) if row.state == OrderLineState.RESERVED else {}
-            taken = self._book.sell(product, row.quantity, _ints(held), self._priority, ref)
-        row.allocations = _strs(taken)
+            held = row.allocations if row.state == OrderLineState.RESERVED else {}
+            taken = self._book.sell(product, row.quantity, held, self._priority, ref)
+        row.allocations = taken
         row.shortage = row.quantity - sum(taken.values())
         row.state = target
         row.sku = row.sku or product.sku  # a line matched through its offer link has no SKU of its own
+        row.changed = True
         self.findings.effects += 1
         if row.shortage > before:
             self.findings.oversold.append(row)
 
-    def _cancel(self, row: ChannelOrderLine, event_id: str) -> None:
+    def _cancel(self, row: LineRow, event_id: str) -> None:
         if row.state in FINAL_STATES:
             return
-        held = _ints(row.allocations or {})
+        held = row.allocations
         product = self._product(row)
+        row.changed = True
         if row.state == OrderLineState.RESERVED:
             if product is not None:
                 self._book.release(product, held, row.order_id)
@@ -300,15 +381,15 @@ class OrderLedger:
         row.pending_state = None
         row.last_event_id = event_id
 
-    def _resize(self, row: ChannelOrderLine, quantity: int, event_id: str) -> None:
+    def _resize(self, row: LineRow, quantity: int, event_id: str) -> None:
         if row.state in FINAL_STATES:
             return
-        row.last_event_id = event_id
+        row.last_event_id, row.changed = event_id, True
         product = self._product(row)
         if row.state == OrderLineState.UNMATCHED or product is None:
             row.quantity = quantity
             return
-        held = _ints(row.allocations or {})
+        held = row.allocations
         delta = quantity - row.quantity
         row.quantity = quantity
         self.findings.effects += 1
@@ -317,7 +398,7 @@ class OrderLedger:
                 more = self._book.reserve(product, delta, self._priority, row.order_id)
             else:
                 more = self._book.sell(product, delta, {}, self._priority, row.order_id)
-            row.allocations = _strs(merge(held, more))
+            row.allocations = merge(held, more)
             row.shortage += delta - sum(more.values())
             if sum(more.values()) < delta:
                 self.findings.oversold.append(row)
@@ -330,9 +411,9 @@ class OrderLedger:
             self._book.release(product, back, row.order_id)
         else:
             self._book.give_back(product, back, row.order_id)
-        row.allocations = _strs(subtract(held, back))
+        row.allocations = subtract(held, back)
 
-    def _wait_for_product(self, row: ChannelOrderLine, target: OrderLineState) -> None:
+    def _wait_for_product(self, row: LineRow, target: OrderLineState) -> None:
         row.state = OrderLineState.UNMATCHED
         row.pending_state = target
         self.findings.unmatched += 1
@@ -345,39 +426,29 @@ class OrderLedger:
 
     # --- rows ----------------------------------------------------------------------------------------
 
-    def _create(self, data: LineData, event_id: str) -> ChannelOrderLine:
-        row = ChannelOrderLine(
-            channel=Channel.ALLEGRO,
-            account_id=self._account_id,
+    def _create(self, data: LineData, event_id: str) -> LineRow:
+        row = LineRow(
             order_id=data.order_id,
             line_id=data.line_id,
+            quantity=data.quantity,
+            state=OrderLineState.CANCELLED,
             sku=data.sku,
             offer_id=data.offer_id,
             offer_name=data.offer_name,
-            quantity=data.quantity,
-            state=OrderLineState.CANCELLED,
-            allocations={},
-            shortage=0,
             last_event_id=event_id,
-            pending_state=None,
         )
-        self._new.append(row)
         self._remember(row)
         return row
 
-    def _remember(self, row: ChannelOrderLine) -> None:
+    def _remember(self, row: LineRow) -> None:
         self._lines[(row.order_id, row.line_id)] = row
         self._orders.setdefault(row.order_id, []).append(row)
 
-    def _product(self, row: ChannelOrderLine) -> Product | None:
+    def _product(self, row: LineRow) -> Product | None:
         """The line's product; None only when it was deleted since (its history stays, no stock moves)."""
         return self._index.by_id.get(row.product_id) if row.product_id is not None else None
 
 
-def _ints(allocation: dict[str, int] | dict[int, int]) -> dict[int, int]:
-    return {int(warehouse_id): int(units) for warehouse_id, units in allocation.items()}
-
-
 def _strs(allocation: dict[int, int]) -> dict[str, int]:
-    # JSON object keys are strings: store them so, and compare them so after a reload.
+    # JSON object keys are strings: store them so.
     return {str(warehouse_id): units for warehouse_id, units in sorted(allocation.items())}

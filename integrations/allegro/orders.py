@@ -29,10 +29,13 @@ from integrations.allegro.config import ChannelRules
 from integrations.allegro.errors import AllegroNotFound
 from integrations.allegro.ledger import StockBook
 from integrations.allegro.lines import (
+    LINE_COLUMNS,
     Findings,
     LineData,
+    LineRow,
     OrderLedger,
     ProductIndex,
+    line_row,
     load_lines,
     unmatched_keys,
 )
@@ -172,9 +175,8 @@ class OrderSync:
             ledger = OrderLedger(
                 session, account.id, account.priority, book, index, rows, known_unknown=known_unknown
             )
-            with session.no_autoflush:
-                for event in page:
-                    self._apply_event(ledger, event, forms)
+            for event in page:
+                self._apply_event(ledger, event, forms)
             await ledger.write()
             tracker.last_event_id = page[-1].id
         ledger.findings.stock_changed = bool(book.changed_products)
@@ -238,12 +240,12 @@ class OrderSync:
             ChannelOrderLine.state == OrderLineState.UNMATCHED,
         )
         by_sku = (
-            select(ChannelOrderLine, Product.id)
+            select(*LINE_COLUMNS, Product.id)
             .join(Product, Product.sku_key == func.upper(func.trim(ChannelOrderLine.sku)))
             .where(*waiting)
         )
         by_offer = (
-            select(ChannelOrderLine, AllegroOffer.product_id)
+            select(*LINE_COLUMNS, AllegroOffer.product_id)
             .join(
                 AllegroOffer,
                 and_(
@@ -255,22 +257,23 @@ class OrderSync:
             .where(*waiting)
         )
         async with self._db.transaction() as session:
-            found: dict[int, tuple[ChannelOrderLine, int]] = {}
+            found: dict[int, tuple[LineRow, int]] = {}
             for query in (by_sku, by_offer):
                 limited = query.order_by(ChannelOrderLine.id).limit(_UNMATCHED_BATCH)
-                rows = await session.execute(limited.with_for_update(of=ChannelOrderLine))
-                for row, product_id in rows.all():
-                    found.setdefault(row.id, (row, product_id))
+                result = await session.execute(limited.with_for_update(of=ChannelOrderLine))
+                for values in result.all():
+                    row = line_row(values[:-1])
+                    found.setdefault(row.id or 0, (row, values[-1]))
             if not found:
                 return Findings(), 0
             index = await ProductIndex.load(
                 session, account.id, product_ids=[product_id for _, product_id in found.values()]
             )
             book = await StockBook.lock(session, account.actor, index.by_id)
-            ledger = OrderLedger(session, account.id, account.priority, book, index, [])
-            with session.no_autoflush:
-                for row, product_id in sorted(found.values(), key=lambda pair: pair[0].id):
-                    ledger.apply_pending(row, index.by_id[product_id])
+            rows = sorted(found.values(), key=lambda pair: pair[0].id or 0)
+            ledger = OrderLedger(session, account.id, account.priority, book, index, [row for row, _ in rows])
+            for row, product_id in rows:
+                ledger.apply_pending(row, index.by_id[product_id])
             await ledger.write()
         ledger.findings.stock_changed = bool(book.changed_products)
         return ledger.findings, len(found)
