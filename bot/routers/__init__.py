@@ -20,6 +20,7 @@ from bot.routers import (
     status,
     stock,
     sync,
+    wix,
 )
 
 FEATURE_MODULES: tuple[ModuleType, ...] = (
@@ -35,6 +36,7 @@ FEATURE_MODULES: tuple[ModuleType, ...] = (
     status,
     alerts,
     allegro,
+    wix,
     search,
 )
 

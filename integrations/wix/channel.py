@@ -239,7 +239,8 @@ class WixChannel:
 
     async def mapping_report(self, account_id: int) -> StoredReport | None:
         """The latest stored mapping report of the site (no request to Wix)."""
-        return await last_mapping_report(self.db, account_id)
+        async with self.db.sessions() as session:
+            return await last_mapping_report(session, account_id)
 
     # --- plumbing ------------------------------------------------------------------------------------
 

@@ -26,6 +26,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.channels import Progress, RunCounts, SyncReport
 from domain.db import Database
@@ -167,19 +168,18 @@ async def finish_run(db: Database, run_id: int, outcome: SyncOutcome | None, err
             run.error_text = error[:MAX_ERROR_CHARS]
 
 
-async def last_mapping_report(db: Database, account_id: int) -> StoredReport | None:
+async def last_mapping_report(session: AsyncSession, account_id: int) -> StoredReport | None:
     """The mapping report of the site's latest finished crawl, as stored."""
-    async with db.sessions() as session:
-        runs = await session.scalars(
-            select(WixInventorySync)
-            .where(WixInventorySync.account_id == account_id, WixInventorySync.finished_at.is_not(None))
-            .order_by(WixInventorySync.id.desc())
-            .limit(50)
-        )
-        for run in runs:
-            mapping = (run.details or {}).get("mapping")
-            if mapping:
-                return StoredReport.of(mapping, as_utc(run.finished_at) if run.finished_at else None)
+    runs = await session.scalars(
+        select(WixInventorySync)
+        .where(WixInventorySync.account_id == account_id, WixInventorySync.finished_at.is_not(None))
+        .order_by(WixInventorySync.id.desc())
+        .limit(50)
+    )
+    for run in runs:
+        mapping = (run.details or {}).get("mapping")
+        if mapping:
+            return StoredReport.of(mapping, as_utc(run.finished_at) if run.finished_at else None)
     return None
 
 
