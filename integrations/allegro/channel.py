@@ -24,11 +24,11 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import TypeVar
+from typing import Any, TypeVar, cast
 
 import httpx
 from pydantic import SecretStr
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import Table, bindparam, select, update
 
 from domain.channels import AccountRef, Progress, RunCounts, SyncReport
 from domain.db import Database
@@ -321,7 +321,7 @@ class AllegroChannel:
                 delivery.updated.add(product_id)
         delivery.confirmed = [item for item in items if item.product_id not in delivery.failed]
         now = datetime.now(UTC)
-        table = AllegroOffer.__table__
+        table = cast(Table, AllegroOffer.__table__)
         offer = (table.c.account_id == account.id) & (table.c.offer_id == bindparam("offer"))
         confirmed = [
             {"offer": offer_id, "quantity": level, "at": now}
@@ -331,7 +331,10 @@ class AllegroChannel:
         refused = [{"offer": offer_id, "error": reason} for offer_id, reason in result.failed.items()]
         async with self.db.transaction() as session:
             if confirmed:
-                values = {"last_pushed_quantity": bindparam("quantity"), "last_pushed_at": bindparam("at")}
+                values: dict[str, Any] = {
+                    "last_pushed_quantity": bindparam("quantity"),
+                    "last_pushed_at": bindparam("at"),
+                }
                 await session.execute(update(table).where(offer).values(last_error=None, **values), confirmed)
             if refused:
                 await session.execute(

@@ -142,7 +142,7 @@ class ProductIndex:
                     AllegroOffer.product_id.is_not(None),
                 )
             )
-            index.by_offer = {offer_id: product_id for offer_id, product_id in links.all()}
+            index.by_offer = {offer_id: product_id for offer_id, product_id in links.all() if product_id}
         keys = sorted({sku_key(sku) for sku in skus})
         ids = sorted(set(product_ids) | set(index.by_offer.values()))
         conditions = []
@@ -252,7 +252,7 @@ class OrderLedger:
             await self._session.execute(insert(table), created[start : start + _CHUNK])
         if changed:
             mutable = ("quantity", "state", "sku", "product_id", "allocations", "shortage", "pending_state")
-            values = {column: bindparam(column) for column in (*mutable, "last_event_id")}
+            values: dict[str, Any] = {column: bindparam(column) for column in (*mutable, "last_event_id")}
             statement = (
                 update(table).where(table.c.id == bindparam("b_id")).values(updated_at=func.now(), **values)
             )
@@ -326,11 +326,11 @@ class OrderLedger:
             if row.line_id not in current:
                 self._cancel(row, event_id)
         for data in current.values():
-            row = self._lines.get((data.order_id, data.line_id))
-            if row is None:
+            known = self._lines.get((data.order_id, data.line_id))
+            if known is None:
                 self.advance(data, target, event_id)
-            elif data.quantity != row.quantity:
-                self._resize(row, data.quantity, event_id)
+            elif data.quantity != known.quantity:
+                self._resize(known, data.quantity, event_id)
 
     def apply_pending(self, row: LineRow, product: Product) -> None:
         """An unmatched line whose product is now known: reach the state its events asked for."""

@@ -81,6 +81,7 @@ class OrderSync:
         self._db = db
         self._rules = rules
         self._alerts = alerts
+        self._targets: dict[str, OrderLineState]
         if rules.deduct_on == OrderEventType.BOUGHT:
             self._targets = {
                 OrderEventType.BOUGHT: OrderLineState.DEDUCTED,
