@@ -78,17 +78,45 @@ class AllegroFlow(StatesGroup):
     backfill = State()
 
 
+class _Status:
+    def __init__(self, bot: Bot, chat_id: int, message_id: int) -> None:
+        self.bot = bot
+        self.chat_id = chat_id
+        self.message_id = message_id
+
+    async def show(self, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
+        try:
+            await self.bot.edit_message_text(
+                text, chat_id=self.chat_id, message_id=self.message_id, reply_markup=markup
+            )
+        except TelegramBadRequest as exc:
+            if "message is not modified" not in str(exc):
+                log.info("allegro: status message %s cannot be edited (%s)", self.message_id, exc)
+        except TelegramAPIError as exc:
+            log.warning("allegro: status message %s not updated (%s)", self.message_id, exc)
+
+
 class _Tasks:
     """The running Allegro tasks by the message they edit; cancelled when the bot stops."""
 
     def __init__(self) -> None:
         self._running: dict[tuple[int, int], asyncio.Task[None]] = {}
 
-    def start(self, chat_id: int, message_id: int, work: Coroutine[Any, Any, None]) -> None:
-        key = (chat_id, message_id)
-        task = asyncio.get_running_loop().create_task(work)
+    def start(self, status: _Status, tr: Translate, work: Coroutine[Any, Any, None]) -> None:
+        key = (status.chat_id, status.message_id)
+        task = asyncio.get_running_loop().create_task(self._guarded(status, tr, work))
         self._running[key] = task
         task.add_done_callback(lambda _: self._running.pop(key, None))
+
+    @staticmethod
+    async def _guarded(status: _Status, tr: Translate, work: Coroutine[Any, Any, None]) -> None:
+        try:
+            await work
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # the person waiting must hear something; the details go to the log
+            log.exception("allegro: a task of the /allegro screens failed")
+            await status.show(tr("allegro-task-failed"))
 
     def stop(self, chat_id: int, message_id: int) -> bool:
         task = self._running.get((chat_id, message_id))
@@ -98,10 +126,10 @@ class _Tasks:
         return True
 
     async def stop_all(self) -> None:
-        tasks = list(self._running.values())
-        for task in tasks:
+        running = list(self._running.values())
+        for task in running:
             task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        await asyncio.gather(*running, return_exceptions=True)
 
 
 tasks = _Tasks()
@@ -209,24 +237,6 @@ def link_report_text(tr: Translate, report: LinkReport) -> str:
 
 
 # --- the message a task keeps up to date ------------------------------------------------------
-
-
-class _Status:
-    def __init__(self, bot: Bot, chat_id: int, message_id: int) -> None:
-        self.bot = bot
-        self.chat_id = chat_id
-        self.message_id = message_id
-
-    async def show(self, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
-        try:
-            await self.bot.edit_message_text(
-                text, chat_id=self.chat_id, message_id=self.message_id, reply_markup=markup
-            )
-        except TelegramBadRequest as exc:
-            if "message is not modified" not in str(exc):
-                log.info("allegro: status message %s cannot be edited (%s)", self.message_id, exc)
-        except TelegramAPIError as exc:
-            log.warning("allegro: status message %s not updated (%s)", self.message_id, exc)
 
 
 async def _connect(
@@ -352,9 +362,8 @@ async def connect(
         except Exception:
             log.exception("allegro: the background jobs were not refreshed after a connect")
 
-    status = _Status(bot, sent.chat.id, sent.message_id)
-    work = _connect(channel, status, _translator(i18n), account_id=account_id, on_connected=on_connected)
-    tasks.start(sent.chat.id, sent.message_id, work)
+    status, tr = _Status(bot, sent.chat.id, sent.message_id), _translator(i18n)
+    tasks.start(status, tr, _connect(channel, status, tr, account_id=account_id, on_connected=on_connected))
 
 
 @router.callback_query(AllegroCb.filter(F.action == AllegroAction.STOP), AdminOnly())
@@ -434,10 +443,8 @@ async def backfill_given(
     account_id = (await state.get_data())["account_id"]
     await state.clear()
     sent = await message.answer(i18n.get("allegro-backfill-running", days=days))
-    status = _Status(bot, sent.chat.id, sent.message_id)
-    tasks.start(
-        sent.chat.id, sent.message_id, _backfill(channel, status, _translator(i18n), account_id, days)
-    )
+    status, tr = _Status(bot, sent.chat.id, sent.message_id), _translator(i18n)
+    tasks.start(status, tr, _backfill(channel, status, tr, account_id, days))
 
 
 @router.callback_query(AllegroCb.filter(F.action == AllegroAction.OFFERS), AdminOnly())
@@ -458,5 +465,5 @@ async def check_offers(
         return
     view = await account_view(session, callback_data.account_id)
     sent = await query.message.answer(i18n.get("allegro-offers-running", name=escape(view.name)))
-    status = _Status(bot, sent.chat.id, sent.message_id)
-    tasks.start(sent.chat.id, sent.message_id, _offers(channel, status, _translator(i18n), view.id))
+    status, tr = _Status(bot, sent.chat.id, sent.message_id), _translator(i18n)
+    tasks.start(status, tr, _offers(channel, status, tr, view.id))

@@ -37,6 +37,8 @@ allegro-connect-mismatch = ❌ The approval came from Allegro user { $login }, b
 allegro-connect-failed = ❌ Allegro did not answer as expected: { $error }
 allegro-connect-cancelled = Connecting was cancelled.
 
+allegro-task-failed = ❌ Something went wrong on our side; the details are in the log. Please try again.
+
 allegro-offers-running = Checking the offers of { $name }…
 allegro-offers-report = { $linked } of { $offers } offers are linked to products by SKU; { $missing } products have no offer.
 allegro-offers-problems = Worth a look:

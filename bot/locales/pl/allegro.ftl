@@ -37,6 +37,8 @@ allegro-connect-mismatch = ❌ Potwierdzenie przyszło od użytkownika Allegro {
 allegro-connect-failed = ❌ Allegro odpowiedziało nieoczekiwanie: { $error }
 allegro-connect-cancelled = Łączenie zostało anulowane.
 
+allegro-task-failed = ❌ Coś poszło nie tak po naszej stronie; szczegóły są w logu. Spróbuj ponownie.
+
 allegro-offers-running = Sprawdzam oferty konta { $name }…
 allegro-offers-report = Z { $offers } ofert { $linked } jest powiązanych z produktami przez SKU; produkty bez oferty: { $missing }.
 allegro-offers-problems = Warto sprawdzić:

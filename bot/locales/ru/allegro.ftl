@@ -37,6 +37,8 @@ allegro-connect-mismatch = ❌ Подтверждение пришло от по
 allegro-connect-failed = ❌ Allegro ответил неожиданно: { $error }
 allegro-connect-cancelled = Подключение отменено.
 
+allegro-task-failed = ❌ Что-то пошло не так на нашей стороне; подробности в журнале. Попробуйте ещё раз.
+
 allegro-offers-running = Проверяю предложения аккаунта { $name }…
 allegro-offers-report = Из { $offers } предложений { $linked } связаны с товарами по SKU; товаров без предложения: { $missing }.
 allegro-offers-problems = Стоит проверить:
