@@ -35,7 +35,7 @@ from domain.db import Database
 from domain.migrations import upgrade_database
 from domain.notify import Notifier
 from domain.people import Users
-from scheduler.service import start_background
+from scheduler.service import ChannelFactory, start_background
 
 log = logging.getLogger(__name__)
 WEBHOOK_PATH = "/telegram/webhook"
@@ -186,7 +186,7 @@ async def run_bot(
     *,
     stop: asyncio.Event | None = None,
     handle_signals: bool = True,
-    channels: Sequence[StockChannel] | None = None,
+    channels: Sequence[StockChannel] | ChannelFactory | None = None,
 ) -> None:
     """Migrate, bootstrap the admins, then answer Telegram until `stop` is set (or SIGINT/SIGTERM).
 

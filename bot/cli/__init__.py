@@ -12,7 +12,7 @@ import importlib
 
 import typer
 
-COMMAND_MODULES = ("bot.cli.catalog", "bot.cli.allegro", "bot.cli.wix")
+COMMAND_MODULES = ("bot.cli.catalog", "bot.cli.allegro", "bot.cli.wix", "bot.cli.check")
 
 app = typer.Typer(
     name="warehouse-bot",

@@ -25,6 +25,7 @@ from domain.db import Database
 from domain.images import ProcessedImage
 from domain.models import Product, Role, Warehouse
 from domain.people import Users, Warehouses
+from scheduler.service import ChannelFactory
 from tests.fakes.telegram import FakeTelegram, FakeUser
 
 ADMIN_ID = 910_000_001
@@ -80,7 +81,11 @@ class BotHarness:
 
 @contextlib.asynccontextmanager
 async def running_bot(
-    db: Database, fake: FakeTelegram, *, channels: Sequence[StockChannel] | None = None, **overrides: object
+    db: Database,
+    fake: FakeTelegram,
+    *,
+    channels: Sequence[StockChannel] | ChannelFactory | None = None,
+    **overrides: object,
 ) -> AsyncIterator[Settings]:
     """Run the real bot (`run_bot`) against `fake` until the block ends; yields its settings.
     `channels` replaces the configured sales channels (background-work tests)."""
