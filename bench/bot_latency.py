@@ -167,6 +167,8 @@ async def run_engine(engine: str, url: str, args: argparse.Namespace) -> None:
                 )
                 process = psutil.Process(bot.pid)
                 rss_warm = process.memory_info().rss / 2**20
+                cpu_before = sum(process.cpu_times()[:2])
+                own_before = sum(psutil.Process().cpu_times()[:2])
                 since = len(fake.calls)
                 log: list[tuple[str, int, int]] = []
                 began = time.perf_counter()
@@ -175,6 +177,8 @@ async def run_engine(engine: str, url: str, args: argparse.Namespace) -> None:
                 )
                 elapsed = time.perf_counter() - began
                 rss_end = process.memory_info().rss / 2**20
+                bot_cpu = sum(process.cpu_times()[:2]) - cpu_before
+                fake_cpu = sum(psutil.Process().cpu_times()[:2]) - own_before
                 samples = latencies(fake.calls[since:], log)
             finally:
                 bot.send_signal(signal.SIGTERM)
@@ -206,6 +210,9 @@ async def run_engine(engine: str, url: str, args: argparse.Namespace) -> None:
         step="run",
         seconds=round(elapsed, 1),
         updates_per_second=round(len(log) / elapsed, 1),
+        bot_cpu_ms_per_update=round(bot_cpu * 1000 / len(log), 2),
+        fake_and_users_cpu_ms_per_update=round(fake_cpu * 1000 / len(log), 2),
+        load_average=round(os.getloadavg()[0], 2),
         sigterm_exit_code=code,
     )
 

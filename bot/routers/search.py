@@ -24,7 +24,7 @@ from bot.views.card import show_card
 from bot.views.format import escape
 from domain.barcodes import decode_barcodes
 from domain.models import Product, Stock, User
-from domain.search import MatchKind, search_products
+from domain.search import MatchKind, SearchResult, search_products
 
 router = Router(name=__name__)
 
@@ -68,11 +68,9 @@ def _label(product: Product, available: int) -> str:
 
 
 async def _results_page(
-    session: AsyncSession, i18n: I18nContext, query: str, token: str, page: int
-) -> tuple[str, InlineKeyboardMarkup] | None:
-    result = await search_products(session, query, limit=PAGE_SIZE, offset=page * PAGE_SIZE)
-    if not result.products:
-        return None
+    session: AsyncSession, i18n: I18nContext, query: str, token: str, result: SearchResult
+) -> tuple[str, InlineKeyboardMarkup]:
+    page = result.offset // PAGE_SIZE
     pages = max(1, math.ceil(result.total / PAGE_SIZE))
     available = await _available(session, [product.id for product in result.products])
     rows = [
@@ -114,8 +112,7 @@ async def search(
         await message.answer(i18n.get("search-nothing", query=escape(query)))
         return
     token = await _remember(state, query)
-    page = await _results_page(session, i18n, query, token, 0)
-    assert page is not None  # the search above found something
+    page = await _results_page(session, i18n, query, token, result)
     await session.commit()  # nothing to write: end the transaction before the network call
     await message.answer(page[0], reply_markup=page[1])
 
@@ -125,10 +122,12 @@ async def turn_page(
     query: CallbackQuery, callback_data: PageCb, session: AsyncSession, i18n: I18nContext, state: FSMContext
 ) -> None:
     text = (await _searches(state).get_data()).get(callback_data.token)
-    page = await _results_page(session, i18n, text, callback_data.token, callback_data.page) if text else None
-    if page is None or not isinstance(query.message, Message):
+    offset = max(callback_data.page, 0) * PAGE_SIZE
+    result = await search_products(session, text, limit=PAGE_SIZE, offset=offset) if text else None
+    if text is None or result is None or not result.products or not isinstance(query.message, Message):
         await query.answer(i18n.get("search-outdated"), show_alert=True)
         return
+    page = await _results_page(session, i18n, text, callback_data.token, result)
     await session.commit()
     await query.answer()
     await query.message.edit_text(page[0], reply_markup=page[1])
