@@ -3,22 +3,30 @@ warehouse and a quantity) → confirm → the new product's card."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 from aiogram import Bot, F, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram_i18n import I18nContext
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks import FlowAction, FlowCb
 from bot.commands import MenuCommand
 from bot.filters import AdminOnly
-from bot.flows import FLOW_KEY, current_flow, start_flow
+from bot.flows import (
+    FLOW_KEY,
+    cancel_keyboard,
+    confirm_keyboard,
+    current_flow,
+    finish_flow,
+    flow_button,
+    start_flow,
+)
 from bot.i18n_text import error_text
-from bot.routers.edit import cancel_keyboard, confirm_keyboard
 from bot.settings import Settings
 from bot.values import check_eans, check_name, check_sku, read_photo
 from bot.views.card import show_card
@@ -33,6 +41,8 @@ from domain.validation import parse_quantity
 router = Router(name=__name__)
 
 COMMANDS = (MenuCommand("new", "cmd-new"),)
+TYPED = F.text & ~F.text.startswith("/")
+T = TypeVar("T")
 
 
 class CreateFlow(StatesGroup):
@@ -45,25 +55,42 @@ class CreateFlow(StatesGroup):
     confirm = State()
 
 
-def _button(text: str, action: FlowAction, flow: str, value: int = 0) -> InlineKeyboardButton:
-    return InlineKeyboardButton(text=text, callback_data=FlowCb(action=action, flow=flow, value=value).pack())
-
-
 def _skip_keyboard(i18n: I18nContext, flow: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         inline_keyboard=[
             [
-                _button(i18n.get("btn-skip"), FlowAction.SKIP, flow),
-                _button(i18n.get("btn-cancel"), FlowAction.CANCEL, flow),
+                flow_button(i18n.get("btn-skip"), FlowAction.SKIP, flow),
+                flow_button(i18n.get("btn-cancel"), FlowAction.CANCEL, flow),
             ]
         ]
     )
 
 
-async def _retry(
-    message: Message, i18n: I18nContext, error: DomainError, markup: InlineKeyboardMarkup
+async def _accept(
+    message: Message,
+    state: FSMContext,
+    i18n: I18nContext,
+    check: Callable[[], Awaitable[T]],
+    *,
+    skippable: bool = False,
+) -> T | None:
+    """The checked value of this step, or None after telling what is wrong (the step stays)."""
+    flow = (await state.get_data())[FLOW_KEY]
+    try:
+        return await check()
+    except DomainError as error:
+        markup = _skip_keyboard(i18n, flow) if skippable else cancel_keyboard(i18n, flow)
+        await message.answer(
+            f"{error_text(i18n, error)}\n{i18n.get('create-try-again')}", reply_markup=markup
+        )
+        return None
+
+
+async def _ask(
+    message: Message, state: FSMContext, step: State, text: str, markup: InlineKeyboardMarkup
 ) -> None:
-    await message.answer(f"{error_text(i18n, error)}\n{i18n.get('create-try-again')}", reply_markup=markup)
+    await state.set_state(step)
+    await message.answer(text, reply_markup=markup)
 
 
 @router.message(Command("new"), AdminOnly())
@@ -72,49 +99,43 @@ async def new_product(message: Message, state: FSMContext, i18n: I18nContext) ->
     await message.answer(i18n.get("create-ask-sku"), reply_markup=cancel_keyboard(i18n, flow))
 
 
-@router.message(StateFilter(CreateFlow.sku), F.text, ~F.text.startswith("/"), AdminOnly())
+@router.message(StateFilter(CreateFlow.sku), TYPED, AdminOnly())
 async def sku_sent(message: Message, state: FSMContext, session: AsyncSession, i18n: I18nContext) -> None:
-    flow = (await state.get_data())[FLOW_KEY]
-    try:
-        sku = await check_sku(session, message.text or "")
-    except DomainError as error:
-        await _retry(message, i18n, error, cancel_keyboard(i18n, flow))
+    sku = await _accept(message, state, i18n, lambda: check_sku(session, message.text or ""))
+    if sku is None:
         return
     await state.update_data(sku=sku)
-    await state.set_state(CreateFlow.name)
-    await message.answer(
-        i18n.get("create-ask-name", sku=escape(sku)), reply_markup=cancel_keyboard(i18n, flow)
-    )
-
-
-@router.message(StateFilter(CreateFlow.name), F.text, ~F.text.startswith("/"), AdminOnly())
-async def name_sent(message: Message, state: FSMContext, i18n: I18nContext) -> None:
     flow = (await state.get_data())[FLOW_KEY]
-    try:
-        name = check_name(message.text or "")
-    except DomainError as error:
-        await _retry(message, i18n, error, cancel_keyboard(i18n, flow))
+    text = i18n.get("create-ask-name", sku=escape(sku))
+    await _ask(message, state, CreateFlow.name, text, cancel_keyboard(i18n, flow))
+
+
+@router.message(StateFilter(CreateFlow.name), TYPED, AdminOnly())
+async def name_sent(message: Message, state: FSMContext, i18n: I18nContext) -> None:
+    async def checked() -> str:
+        return check_name(message.text or "")
+
+    name = await _accept(message, state, i18n, checked)
+    if name is None:
         return
     await state.update_data(name=name)
-    await state.set_state(CreateFlow.eans)
-    await message.answer(i18n.get("create-ask-eans"), reply_markup=_skip_keyboard(i18n, flow))
-
-
-@router.message(StateFilter(CreateFlow.eans), F.text, ~F.text.startswith("/"), AdminOnly())
-async def eans_sent(message: Message, state: FSMContext, session: AsyncSession, i18n: I18nContext) -> None:
     flow = (await state.get_data())[FLOW_KEY]
-    try:
-        eans = await check_eans(session, message.text or "")
-    except DomainError as error:
-        await _retry(message, i18n, error, _skip_keyboard(i18n, flow))
+    await _ask(message, state, CreateFlow.eans, i18n.get("create-ask-eans"), _skip_keyboard(i18n, flow))
+
+
+@router.message(StateFilter(CreateFlow.eans), TYPED, AdminOnly())
+async def eans_sent(message: Message, state: FSMContext, session: AsyncSession, i18n: I18nContext) -> None:
+    eans = await _accept(
+        message, state, i18n, lambda: check_eans(session, message.text or ""), skippable=True
+    )
+    if eans is None:
         return
     await state.update_data(eans=eans)
-    await _ask_photo(message, state, i18n, flow)
+    await _ask_photo(message, state, i18n, (await state.get_data())[FLOW_KEY])
 
 
 async def _ask_photo(message: Message, state: FSMContext, i18n: I18nContext, flow: str) -> None:
-    await state.set_state(CreateFlow.photo)
-    await message.answer(i18n.get("create-ask-photo"), reply_markup=_skip_keyboard(i18n, flow))
+    await _ask(message, state, CreateFlow.photo, i18n.get("create-ask-photo"), _skip_keyboard(i18n, flow))
 
 
 @router.message(StateFilter(CreateFlow.photo), F.photo | F.document, AdminOnly())
@@ -126,14 +147,12 @@ async def photo_sent(
     bot: Bot,
     settings: Settings,
 ) -> None:
-    flow = (await state.get_data())[FLOW_KEY]
-    try:
-        image = await read_photo(bot, message, settings.max_photo_mb * 1024 * 1024)
-    except DomainError as error:
-        await _retry(message, i18n, error, _skip_keyboard(i18n, flow))
+    max_bytes = settings.max_photo_mb * 1024 * 1024
+    image = await _accept(message, state, i18n, lambda: read_photo(bot, message, max_bytes), skippable=True)
+    if image is None:
         return
     await state.update_data(image=image)
-    await _ask_warehouse(message, state, session, i18n, flow)
+    await _ask_warehouse(message, state, session, i18n, (await state.get_data())[FLOW_KEY])
 
 
 async def _ask_warehouse(
@@ -143,20 +162,18 @@ async def _ask_warehouse(
     if not warehouses:
         await _ask_confirm(message, state, i18n, flow)
         return
-    await state.set_state(CreateFlow.warehouse)
     rows = [
-        [_button(f"{warehouse.code} · {warehouse.name}", FlowAction.PICK, flow, warehouse.id)]
+        [flow_button(f"{warehouse.code} · {warehouse.name}", FlowAction.PICK, flow, warehouse.id)]
         for warehouse in warehouses
     ]
     rows.append(
         [
-            _button(i18n.get("create-no-stock"), FlowAction.SKIP, flow),
-            _button(i18n.get("btn-cancel"), FlowAction.CANCEL, flow),
+            flow_button(i18n.get("create-no-stock"), FlowAction.SKIP, flow),
+            flow_button(i18n.get("btn-cancel"), FlowAction.CANCEL, flow),
         ]
     )
-    await message.answer(
-        i18n.get("create-ask-warehouse"), reply_markup=InlineKeyboardMarkup(inline_keyboard=rows)
-    )
+    markup = InlineKeyboardMarkup(inline_keyboard=rows)
+    await _ask(message, state, CreateFlow.warehouse, i18n.get("create-ask-warehouse"), markup)
 
 
 @router.callback_query(FlowCb.filter(F.action == FlowAction.SKIP), StateFilter(CreateFlow), AdminOnly())
@@ -207,16 +224,16 @@ async def warehouse_picked(
     )
 
 
-@router.message(StateFilter(CreateFlow.quantity), F.text, ~F.text.startswith("/"), AdminOnly())
+@router.message(StateFilter(CreateFlow.quantity), TYPED, AdminOnly())
 async def quantity_sent(message: Message, state: FSMContext, i18n: I18nContext) -> None:
-    flow = (await state.get_data())[FLOW_KEY]
-    try:
-        quantity = parse_quantity(message.text or "")
-    except DomainError as error:
-        await _retry(message, i18n, error, cancel_keyboard(i18n, flow))
+    async def checked() -> int:
+        return parse_quantity(message.text or "")
+
+    quantity = await _accept(message, state, i18n, checked)
+    if quantity is None:
         return
     await state.update_data(quantity=quantity)
-    await _ask_confirm(message, state, i18n, flow)
+    await _ask_confirm(message, state, i18n, (await state.get_data())[FLOW_KEY])
 
 
 def _summary(i18n: I18nContext, data: dict[str, Any]) -> str:
@@ -237,8 +254,8 @@ def _summary(i18n: I18nContext, data: dict[str, Any]) -> str:
 
 
 async def _ask_confirm(message: Message, state: FSMContext, i18n: I18nContext, flow: str) -> None:
-    await state.set_state(CreateFlow.confirm)
-    await message.answer(_summary(i18n, await state.get_data()), reply_markup=confirm_keyboard(i18n, flow))
+    summary = _summary(i18n, await state.get_data())
+    await _ask(message, state, CreateFlow.confirm, summary, confirm_keyboard(i18n, flow))
 
 
 @router.callback_query(
@@ -253,12 +270,10 @@ async def confirmed(
     user: User,
     actor: Actor,
 ) -> None:
-    data = await current_flow(state, callback_data)
-    if data is None or not isinstance(query.message, Message):
-        await query.answer(i18n.get("button-outdated"), show_alert=True)
+    finished = await finish_flow(query, callback_data, state, i18n)
+    if finished is None:
         return
-    await state.clear()
-    await query.message.edit_reply_markup(reply_markup=None)
+    data, message = finished
     initial = [InitialStock(data["warehouse_id"], data["quantity"])] if data.get("quantity") else []
     product = await Catalog(session).create(
         actor,
@@ -270,4 +285,4 @@ async def confirmed(
     )
     await session.commit()
     await query.answer(i18n.get("create-done"))
-    await show_card(query.message, session, i18n, product.id, user)
+    await show_card(message, session, i18n, product.id, user)

@@ -16,8 +16,6 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import (
     BufferedInputFile,
     CallbackQuery,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
     Message,
 )
 from aiogram_i18n import I18nContext
@@ -25,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks import FlowAction, FlowCb, ProductAction, ProductCb
 from bot.filters import AdminOnly
-from bot.flows import FLOW_KEY, current_flow, start_flow
+from bot.flows import FLOW_KEY, cancel_keyboard, confirm_keyboard, finish_flow, start_flow
 from bot.guards import card_product
 from bot.i18n_text import error_text
 from bot.middlewares.database import rollback_and_refresh
@@ -52,36 +50,6 @@ FIELDS = {
 class EditFlow(StatesGroup):
     value = State()
     confirm = State()
-
-
-def cancel_keyboard(i18n: I18nContext, flow: str) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        inline_keyboard=[
-            [
-                InlineKeyboardButton(
-                    text=i18n.get("btn-cancel"),
-                    callback_data=FlowCb(action=FlowAction.CANCEL, flow=flow).pack(),
-                )
-            ]
-        ]
-    )
-
-
-def confirm_keyboard(i18n: I18nContext, flow: str) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        inline_keyboard=[
-            [
-                InlineKeyboardButton(
-                    text=i18n.get("btn-confirm"),
-                    callback_data=FlowCb(action=FlowAction.CONFIRM, flow=flow).pack(),
-                ),
-                InlineKeyboardButton(
-                    text=i18n.get("btn-cancel"),
-                    callback_data=FlowCb(action=FlowAction.CANCEL, flow=flow).pack(),
-                ),
-            ]
-        ]
-    )
 
 
 def _eans_text(eans: list[str]) -> str:
@@ -213,20 +181,18 @@ async def confirmed(
     user: User,
     actor: Actor,
 ) -> None:
-    data = await current_flow(state, callback_data)
-    if data is None or not isinstance(query.message, Message):
-        await query.answer(i18n.get("button-outdated"), show_alert=True)
+    finished = await finish_flow(query, callback_data, state, i18n)
+    if finished is None:
         return
-    await state.clear()
-    await query.message.edit_reply_markup(reply_markup=None)
+    data, message = finished
     try:
         await _save(session, actor, data)
         await session.commit()
     except StaleVersionError:
         await rollback_and_refresh(session, user)
         await query.answer(i18n.get("stale-version"), show_alert=True)
-        await query.message.answer(i18n.get("edit-conflict"))
-        await show_card(query.message, session, i18n, data["product_id"], user)
+        await message.answer(i18n.get("edit-conflict"))
+        await show_card(message, session, i18n, data["product_id"], user)
         return
-    await show_card(query.message, session, i18n, data["product_id"], user)
+    await show_card(message, session, i18n, data["product_id"], user)
     await query.answer(i18n.get("edit-saved"))

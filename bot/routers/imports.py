@@ -7,14 +7,14 @@ from aiogram import Bot, F, Router
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, Message
 from aiogram_i18n import I18nContext
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks import FlowAction, FlowCb
 from bot.files import download
 from bot.filters import AdminOnly
-from bot.flows import current_flow, start_flow
+from bot.flows import confirm_keyboard, finish_flow, start_flow
 from bot.views.format import escape, split_text
 from domain.actors import Actor
 from domain.csv_io import ImportReport, RowError, apply_plan, parse_products_csv, plan_import
@@ -85,20 +85,7 @@ async def csv_received(
         await _refuse(message, i18n, report.errors)
         return
     flow = await start_flow(state, ImportFlow.confirm, csv=data, source=source)
-    keyboard = InlineKeyboardMarkup(
-        inline_keyboard=[
-            [
-                InlineKeyboardButton(
-                    text=i18n.get("import-apply"),
-                    callback_data=FlowCb(action=FlowAction.CONFIRM, flow=flow).pack(),
-                ),
-                InlineKeyboardButton(
-                    text=i18n.get("btn-cancel"),
-                    callback_data=FlowCb(action=FlowAction.CANCEL, flow=flow).pack(),
-                ),
-            ]
-        ]
-    )
+    keyboard = confirm_keyboard(i18n, flow, "import-apply")
     *head, last = split_text(_plan_text(i18n, report))
     for chunk in head:
         await message.answer(chunk)
@@ -116,13 +103,11 @@ async def apply(
     i18n: I18nContext,
     actor: Actor,
 ) -> None:
-    data = await current_flow(state, callback_data)
-    if data is None or not isinstance(query.message, Message):
-        await query.answer(i18n.get("button-outdated"), show_alert=True)
+    finished = await finish_flow(query, callback_data, state, i18n)
+    if finished is None:
         return
-    await state.clear()
+    data, message = finished
     await query.answer()
-    await query.message.edit_reply_markup(reply_markup=None)
     # Checked again: the catalog may have changed since the dry run.
     report = await _checked(session, data["csv"], data["source"])
     if not report.errors:
@@ -132,9 +117,9 @@ async def apply(
         except DomainError:
             await session.rollback()
     if report.errors:
-        await _refuse(query.message, i18n, report.errors)
+        await _refuse(message, i18n, report.errors)
         return
-    await query.message.answer(
+    await message.answer(
         i18n.get(
             "import-done",
             create=len(report.to_create),

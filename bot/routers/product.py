@@ -31,8 +31,10 @@ async def open_card(
     await show_card(query.message, session, i18n, product.id, user)
 
 
-@router.callback_query(ProductCb.filter(F.action == ProductAction.ARCHIVE), AdminOnly())
-async def archive(
+@router.callback_query(
+    ProductCb.filter(F.action.in_({ProductAction.ARCHIVE, ProductAction.RESTORE})), AdminOnly()
+)
+async def archive_or_restore(
     query: CallbackQuery,
     callback_data: ProductCb,
     session: AsyncSession,
@@ -40,28 +42,14 @@ async def archive(
     user: User,
     actor: Actor,
 ) -> None:
-    product = await card_product(query, callback_data, session, i18n, user)
+    archiving = callback_data.action == ProductAction.ARCHIVE
+    product = await card_product(query, callback_data, session, i18n, user, allow_archived=not archiving)
     if product is None or not isinstance(query.message, Message):
         return
-    await Catalog(session).archive(actor, product.id, callback_data.version or product.version)
+    if archiving:
+        await Catalog(session).archive(actor, product.id, callback_data.version or product.version)
+    else:
+        await Catalog(session).restore(actor, product.id)
     await session.commit()
-    await query.answer(i18n.get("product-archived"))
-    await show_card(query.message, session, i18n, product.id, user)
-
-
-@router.callback_query(ProductCb.filter(F.action == ProductAction.RESTORE), AdminOnly())
-async def restore(
-    query: CallbackQuery,
-    callback_data: ProductCb,
-    session: AsyncSession,
-    i18n: I18nContext,
-    user: User,
-    actor: Actor,
-) -> None:
-    product = await card_product(query, callback_data, session, i18n, user, allow_archived=True)
-    if product is None or not isinstance(query.message, Message):
-        return
-    await Catalog(session).restore(actor, product.id)
-    await session.commit()
-    await query.answer(i18n.get("product-restored"))
+    await query.answer(i18n.get("product-archived" if archiving else "product-restored"))
     await show_card(query.message, session, i18n, product.id, user)
