@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import sys
 
-from bot.app import run_bot
 from bot.logs import setup_logging
 from bot.settings import ConfigError, load_settings
 
@@ -22,4 +21,7 @@ def run() -> None:
         print(f"configuration error: {message}", file=sys.stderr)
         raise SystemExit(CONFIG_EXIT_CODE) from None
     setup_logging(settings.log_level, [settings.bot_token, settings.webhook_secret])
+    # Imported only now: aiogram takes seconds to import, and a configuration error should not wait.
+    from bot.app import run_bot
+
     asyncio.run(run_bot(settings))
