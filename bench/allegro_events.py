@@ -7,24 +7,30 @@ orders of 1-3 lines is put into the fake; then ONE `AllegroChannel.pull_orders` 
 and applies each page in one transaction, as the background job does. Prints one JSON line per engine:
 events/s, HTTP requests by kind, SQL statements per page, order lines and operations written.
 Targets on PostgreSQL: ≥ 1,000 events/s; HTTP requests = pages (+ one checkout-form read per order
-changed by its buyer). The fake answers from the same process and event loop, so its own work
-(building and checking 1,000-event answers) is inside the measured time.
+changed by its buyer). The fake runs in a process of its own (this script with ``--serve-fake``), so its
+work (building and checking 1,000-event answers) is not counted as ours; ``--fake-in-process`` keeps it
+in the measured process instead.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import random
 import sys
 import time
 import uuid
 from collections import Counter
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from _common import emit, fresh_postgres, fresh_sqlite, note, seed_catalog
+from _common import catalog_rows, emit, fresh_postgres, fresh_sqlite, note, seed_catalog
 from pydantic import SecretStr
 from sqlalchemy import event, func, insert, select
 
@@ -43,6 +49,7 @@ from domain.models import (  # noqa: E402
 )
 from integrations.allegro.channel import AllegroChannel  # noqa: E402
 from integrations.allegro.config import AllegroSettings  # noqa: E402
+from integrations.allegro.models import TokenPair  # noqa: E402
 from tests.fakes.allegro import FakeAllegro  # noqa: E402
 
 TARGET_EVENTS_PER_S = 1_000
@@ -52,15 +59,112 @@ PAGE = 1_000
 class _Settings:
     """What `AllegroChannel.from_settings` reads, pointed at the fake."""
 
-    def __init__(self, fake: FakeAllegro) -> None:
-        self.allegro_client_id: str | None = fake.client_id
-        self.allegro_client_secret: SecretStr | None = SecretStr(fake.client_secret)
+    def __init__(self, url: str, client_id: str, client_secret: str) -> None:
+        self.allegro_client_id: str | None = client_id
+        self.allegro_client_secret: SecretStr | None = SecretStr(client_secret)
         self.allegro_sandbox = False
-        self.allegro_api_url: str | None = fake.url
-        self.allegro_auth_url: str | None = fake.url
+        self.allegro_api_url: str | None = url
+        self.allegro_auth_url: str | None = url
         self.allegro_refresh_token: SecretStr | None = None
         self.allegro_deduct_on = "READY_FOR_PROCESSING"
         self.allegro_zero_stock = "end"
+
+
+@dataclass
+class _Fake:
+    """The fake as the measured process sees it: where it is, a token pair, and what it was given."""
+
+    url: str
+    client_id: str
+    client_secret: str
+    tokens: TokenPair
+    kinds: Counter[str]
+    requests: Counter[str] | None = None  # filled when it stops
+    contract_violations: int = 0
+
+
+def _request_kinds(fake: FakeAllegro) -> Counter[str]:
+    kinds: Counter[str] = Counter(all=len(fake.requests))
+    for request in fake.requests:
+        if request.path == "/order/events":
+            kinds["events"] += 1
+        elif request.path.startswith("/order/checkout-forms/"):
+            kinds["forms"] += 1
+    return kinds
+
+
+async def _filled(events: int, products: int) -> tuple[FakeAllegro, dict[str, Any]]:
+    fake = FakeAllegro()
+    await fake.start()
+    skus = [row["sku"] for row in catalog_rows(products)[0]]  # the catalog `seed_catalog` writes
+    kinds = _fill(fake, skus, events)
+    pair = fake.grant()
+    described = {
+        "url": fake.url,
+        "client_id": fake.client_id,
+        "client_secret": fake.client_secret,
+        "access_token": pair.access_token.get_secret_value(),
+        "refresh_token": pair.refresh_token.get_secret_value(),
+        "expires_at": pair.expires_at.isoformat(),
+        "kinds": dict(kinds),
+    }
+    return fake, described
+
+
+def _described(data: dict[str, Any]) -> _Fake:
+    tokens = TokenPair(
+        access_token=SecretStr(data["access_token"]),
+        refresh_token=SecretStr(data["refresh_token"]),
+        expires_at=datetime.fromisoformat(data["expires_at"]),
+    )
+    return _Fake(data["url"], data["client_id"], data["client_secret"], tokens, Counter(data["kinds"]))
+
+
+async def serve_fake(events: int, products: int) -> None:
+    """The fake's own process: describe it on stdout, serve until stdin closes, then report."""
+    fake, described = await _filled(events, products)
+    print(json.dumps(described), flush=True)
+    await asyncio.to_thread(sys.stdin.read)
+    print(
+        json.dumps({"requests": _request_kinds(fake), "violations": len(fake.contract_violations)}),
+        flush=True,
+    )
+    await fake.close()
+
+
+@asynccontextmanager
+async def fake_process(events: int, products: int) -> AsyncIterator[_Fake]:
+    child = await asyncio.create_subprocess_exec(
+        sys.executable,
+        __file__,
+        "--serve-fake",
+        f"--events={events}",
+        f"--products={products}",
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+    )
+    assert child.stdin is not None and child.stdout is not None
+    try:
+        fake = _described(json.loads(await child.stdout.readline()))
+        yield fake
+        child.stdin.close()
+        report = json.loads(await child.stdout.readline())
+        fake.requests, fake.contract_violations = Counter(report["requests"]), report["violations"]
+    finally:
+        if child.returncode is None:
+            child.stdin.close()
+        await child.wait()
+
+
+@asynccontextmanager
+async def fake_here(events: int, products: int) -> AsyncIterator[_Fake]:
+    server, described = await _filled(events, products)
+    try:
+        fake = _described(described)
+        yield fake
+        fake.requests, fake.contract_violations = _request_kinds(server), len(server.contract_violations)
+    finally:
+        await server.close()
 
 
 def _order_events(rng: random.Random) -> list[str]:
@@ -105,13 +209,12 @@ def _fill(fake: FakeAllegro, skus: list[str], events: int, seed: int = 11) -> Co
     return kinds
 
 
-async def _prepare(database: Database, fake: FakeAllegro, products: int) -> tuple[int, list[str]]:
+async def _prepare(database: Database, pair: TokenPair, products: int) -> int:
     rows, _ = await seed_catalog(database.engine, products)
     async with database.transaction() as session:
         warehouses = [Warehouse(code="MAIN", name="Main"), Warehouse(code="SHOP", name="Shop")]
         session.add_all(warehouses)
         await session.flush()
-        pair = fake.grant()
         account = AllegroAccount(
             name="bench",
             seller_id="1001",
@@ -133,7 +236,7 @@ async def _prepare(database: Database, fake: FakeAllegro, products: int) -> tupl
         ]
         for start in range(0, len(stock), 5_000):
             await conn.execute(insert(Stock.__table__), stock[start : start + 5_000])
-    return account_id, [row["sku"] for row in rows]
+    return account_id
 
 
 async def _count(database: Database, model: Any) -> int:
@@ -143,11 +246,11 @@ async def _count(database: Database, model: Any) -> int:
 
 async def run_engine(engine: str, url: str, args: argparse.Namespace) -> None:
     database = Database(url)
+    serve = fake_here if args.fake_in_process else fake_process
     try:
-        async with FakeAllegro() as fake:
-            account_id, skus = await _prepare(database, fake, args.products)
-            kinds = _fill(fake, skus, args.events)
-            settings: AllegroSettings = _Settings(fake)
+        async with serve(args.events, args.products) as fake:
+            account_id = await _prepare(database, fake.tokens, args.products)
+            settings: AllegroSettings = _Settings(fake.url, fake.client_id, fake.client_secret)
             statements = 0
 
             def count(*_args: object) -> None:
@@ -160,33 +263,30 @@ async def run_engine(engine: str, url: str, args: argparse.Namespace) -> None:
                 counts = await channel.pull_orders(account_id)
                 elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
             event.remove(database.engine.sync_engine, "before_cursor_execute", count)
-            requests = Counter(
-                "events" if request.path == "/order/events" else "forms"
-                for request in fake.requests
-                if request.path.startswith("/order/")
-            )
-            pages = counts.notes["pages"]
-            emit(
-                bench="allegro_events",
-                engine=engine,
-                events=counts.processed,
-                event_kinds=dict(kinds),
-                pages=pages,
-                seconds=round(elapsed, 2),
-                events_per_s=round(counts.processed / elapsed, 1),
-                http_requests=len(fake.requests),
-                event_requests=requests["events"],
-                form_requests=requests["forms"],
-                buyer_modified_orders=kinds["BUYER_MODIFIED"],
-                line_effects=counts.changed,
-                order_lines=await _count(database, ChannelOrderLine),
-                operations=await _count(database, Operation),
-                sql_statements_per_page=round(statements / max(pages, 1), 1),
-                client_cpu_s=round(cpu, 2),
-                load_average=round(os.getloadavg()[0], 1),
-                target_events_per_s=TARGET_EVENTS_PER_S if engine == "postgres" else None,
-                contract_violations=len(fake.contract_violations),
-            )
+        requests = fake.requests or Counter()
+        pages = counts.notes["pages"]
+        emit(
+            bench="allegro_events",
+            engine=engine,
+            fake="in process" if args.fake_in_process else "own process",
+            events=counts.processed,
+            event_kinds=dict(fake.kinds),
+            pages=pages,
+            seconds=round(elapsed, 2),
+            events_per_s=round(counts.processed / elapsed, 1),
+            http_requests=requests["all"],
+            event_requests=requests["events"],
+            form_requests=requests["forms"],
+            buyer_modified_orders=fake.kinds["BUYER_MODIFIED"],
+            line_effects=counts.changed,
+            order_lines=await _count(database, ChannelOrderLine),
+            operations=await _count(database, Operation),
+            sql_statements_per_page=round(statements / max(pages, 1), 1),
+            client_cpu_s=round(cpu, 2),
+            load_average=round(os.getloadavg()[0], 1),
+            target_events_per_s=TARGET_EVENTS_PER_S if engine == "postgres" else None,
+            contract_violations=fake.contract_violations,
+        )
     finally:
         await database.dispose()
 
@@ -196,7 +296,12 @@ async def main() -> None:
     parser.add_argument("--events", type=int, default=10_000)
     parser.add_argument("--products", type=int, default=1_000)
     parser.add_argument("--engines", default="postgres")
+    parser.add_argument("--fake-in-process", action="store_true", help="serve the fake from this process")
+    parser.add_argument("--serve-fake", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.serve_fake:
+        await serve_fake(args.events, args.products)
+        return
     for engine in args.engines.split(","):
         note(f"allegro_events: {args.events} events, {PAGE} per page, into {engine}…")
         fresh = fresh_postgres() if engine == "postgres" else fresh_sqlite()

@@ -5,8 +5,8 @@ row, a flush per call): about 4 ms a line, so a page of 1,000 events would take 
 locks the stock rows of every product a page touches in one ``SELECT … FOR UPDATE`` (ordered by product
 and warehouse, the order every other writer locks in), changes them in memory, and `write` sends the
 changed rows and the operations it logged in one executemany each. The arithmetic is the inventory's
-channel-order rule (take what there is, report what was taken), and every movement is logged through
-`domain.oplog` and marked for the outbox through `domain.db`, exactly as
+channel-order rule (take what there is, report what was taken); every movement gets the operation row
+`domain.oplog.log_operation` would write and is marked for the outbox through `domain.db`, exactly as
 `Inventory.reserve`/`release`/`deduct`/`return_stock` do.
 """
 
@@ -22,39 +22,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.actors import Actor
 from domain.allocation import allocate, warehouse_order
 from domain.db import mark_stock_changed
-from domain.models import Base, Operation, OperationType, Product, Stock
-from domain.oplog import log_operation
+from domain.models import Operation, OperationType, Product, Stock
 
 Allocation = dict[int, int]
 """Units per warehouse id."""
 
 _LOCK_CHUNK = 1000
 _INSERT_CHUNK = 1000
-
-
-async def insert_all(session: AsyncSession, objects: Sequence[Base]) -> None:
-    """Write new (transient) rows with one executemany per chunk.
-
-    The ORM needs each new row's key back, which SQLite gives one INSERT at a time; these rows are
-    never read back in the transaction, so their column values go out in bulk instead.
-    """
-    if not objects:
-        return
-    table = cast(Table, type(objects[0]).__table__)
-    columns = [c.key for c in table.columns if not c.primary_key and c.server_default is None]
-    rows = [{column: getattr(item, column) for column in columns} for item in objects]
-    for start in range(0, len(rows), _INSERT_CHUNK):
-        await session.execute(insert(table), rows[start : start + _INSERT_CHUNK])
-
-
-class _Collected:
-    """Stands in for the session in `log_operation`: the page's operations are written together."""
-
-    def __init__(self) -> None:
-        self.rows: list[Operation] = []
-
-    def add(self, operation: Operation) -> None:
-        self.rows.append(operation)
 
 
 def merge(first: Mapping[int, int], second: Mapping[int, int]) -> Allocation:
@@ -105,7 +79,7 @@ class StockBook:
         for product_id, warehouse_id, on_hand, reserved in rows:
             self._rows.setdefault(product_id, {})[warehouse_id] = _Level(on_hand, reserved)
         self.changed_products: set[int] = set()
-        self._operations = _Collected()
+        self._operations: list[dict[str, object]] = []
 
     @classmethod
     async def lock(cls, session: AsyncSession, actor: Actor, product_ids: Iterable[int]) -> StockBook:
@@ -124,44 +98,47 @@ class StockBook:
 
     async def write(self) -> None:
         """Write the changed stock rows and the logged operations, one executemany each."""
-        changed = [
-            {
-                "b_product": product_id,
-                "b_warehouse": warehouse_id,
-                "b_on_hand": row.on_hand,
-                "b_reserved": row.reserved,
-            }
-            for product_id, rows in self._rows.items()
-            for warehouse_id, row in rows.items()
-            if row.changed and row.stored
-        ]
-        created = [
-            Stock(
-                product_id=product_id, warehouse_id=warehouse_id, on_hand=row.on_hand, reserved=row.reserved
-            )
-            for product_id, rows in self._rows.items()
-            for warehouse_id, row in rows.items()
-            if not row.stored
-        ]
-        table = cast(Table, Stock.__table__)
+        changed, created = [], []
+        for product_id, rows in self._rows.items():
+            for warehouse_id, row in rows.items():
+                if row.changed and row.stored:
+                    changed.append(
+                        {
+                            "b_product": product_id,
+                            "b_warehouse": warehouse_id,
+                            "b_on_hand": row.on_hand,
+                            "b_reserved": row.reserved,
+                        }
+                    )
+                elif not row.stored:
+                    created.append(
+                        {
+                            "product_id": product_id,
+                            "warehouse_id": warehouse_id,
+                            "on_hand": row.on_hand,
+                            "reserved": row.reserved,
+                        }
+                    )
+                row.changed, row.stored = False, True
+        stock = cast(Table, Stock.__table__)
         if changed:
             await self._session.execute(
-                update(table)
+                update(stock)
                 .where(
-                    table.c.product_id == bindparam("b_product"),
-                    table.c.warehouse_id == bindparam("b_warehouse"),
+                    stock.c.product_id == bindparam("b_product"),
+                    stock.c.warehouse_id == bindparam("b_warehouse"),
                 )
                 .values(
                     on_hand=bindparam("b_on_hand"), reserved=bindparam("b_reserved"), updated_at=func.now()
                 ),
                 changed,
             )
-        await insert_all(self._session, created)
-        await insert_all(self._session, self._operations.rows)
-        self._operations.rows.clear()
-        for rows in self._rows.values():
-            for row in rows.values():
-                row.changed, row.stored = False, True
+        if created:
+            await self._session.execute(insert(stock), created)
+        operations = cast(Table, Operation.__table__)
+        for start in range(0, len(self._operations), _INSERT_CHUNK):
+            await self._session.execute(insert(operations), self._operations[start : start + _INSERT_CHUNK])
+        self._operations.clear()
 
     def available(self, product_id: int) -> Allocation:
         return {wid: row.on_hand - row.reserved for wid, row in self._rows.get(product_id, {}).items()}
@@ -239,14 +216,22 @@ class StockBook:
         *,
         marks: bool = True,
     ) -> None:
-        log_operation(
-            cast(AsyncSession, self._operations),
-            self._actor,
-            op_type,
-            product,
-            warehouse_id=warehouse_id,
-            quantity_delta=delta,
-            external_ref=ref,
+        # The columns `domain.oplog.log_operation` fills, as plain values: an ORM object per row
+        # would cost more than the rest of the page's work.
+        self._operations.append(
+            {
+                "type": op_type,
+                "actor": self._actor.label,
+                "user_id": self._actor.user_id,
+                "product_id": product.id,
+                "sku": product.sku,
+                "warehouse_id": warehouse_id,
+                "to_warehouse_id": None,
+                "quantity_delta": delta,
+                "reason": None,
+                "changes": None,
+                "external_ref": ref,
+            }
         )
         if marks:
             self.changed_products.add(product.id)

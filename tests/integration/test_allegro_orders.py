@@ -6,10 +6,11 @@ import uuid
 from collections import Counter
 
 import pytest
+from sqlalchemy import delete
 
 from domain.actors import Actor
 from domain.catalog import Catalog, InitialStock
-from domain.models import OperationType, OrderLineState
+from domain.models import OperationType, OrderLineState, Stock
 from integrations.allegro.errors import AllegroServerError
 from tests.integration.allegro_world import World, allegro, line, world
 
@@ -145,9 +146,7 @@ async def test_buyer_modified_reconciles_the_lines_with_the_checkout_form(world:
     )
     await world.channel.pull_orders(account)
     # The buyer takes one more mug, drops the cups and adds a plate.
-    world.fake.add_order_event(
-        MODIFIED, form, [line("111", "MUG-1", 3, mug_line), line("333", "PLATE-1", 1)]
-    )
+    world.fake.add_order_event(MODIFIED, form, [line("111", "MUG-1", 3, mug_line), line("333", "PLATE-1", 1)])
 
     counts = await world.channel.pull_orders(account)
 
@@ -329,3 +328,19 @@ async def test_a_failure_inside_a_page_applies_nothing_of_it_and_the_next_run_re
     assert Counter(op.external_ref for op in await world.operations(OperationType.RESERVE)) == {
         form: 1 for form in forms
     } | {forms[15]: 2}
+
+
+async def test_a_return_to_a_warehouse_whose_stock_row_is_gone_recreates_it(world: World) -> None:
+    product = await world.product("MUG-1", {world.main: 2})
+    account = await world.account()
+    form = order()
+    world.fake.add_order_event(READY, form, [line("111", "MUG-1", 2)])
+    await world.channel.pull_orders(account)
+    async with world.db.transaction() as session:  # an empty row, removed by hand meanwhile
+        await session.execute(delete(Stock).where(Stock.product_id == product))
+    world.fake.add_order_event(CANCELLED, form)
+
+    await world.channel.pull_orders(account)
+
+    assert await world.levels(product) == {world.main: (2, 0)}
+    assert (await world.line_of(form)).state == OrderLineState.RETURNED
