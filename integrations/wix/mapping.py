@@ -22,6 +22,7 @@ from domain.channels import Progress
 from domain.models import Product, WixProductMapping
 from domain.validation import sku_key
 from integrations.wix.client import WixApiService
+from integrations.wix.crawl import BothEnds
 from integrations.wix.errors import WixCatalogVersionMismatch, WixStoresNotInstalled
 from integrations.wix.lookup import v1_units, v3_unit
 from integrations.wix.models import CatalogVersion
@@ -59,7 +60,8 @@ class WixCatalog:
 
 async def crawl(wix: WixApiService, progress: Progress | None = None, expected: int = 0) -> WixCatalog:
     """Read the whole site once. A 428 (the remembered catalog version is wrong) reads it again on the
-    version Wix names; `progress(done, total)` counts units, `expected` being the size last seen."""
+    version Wix names. `progress(done, total)` counts products (V1) or inventory items (V3), `expected`
+    being the size last seen."""
     version = await wix.get_catalog_version()
     try:
         return await _crawl(wix, version, progress, expected)
@@ -84,11 +86,9 @@ async def _crawl(
             await progress(seen, max(expected, seen))
 
     if version is CatalogVersion.V1:
-        async for product in wix.iter_products(include_variants=True, include_hidden=True):
-            units = v1_units(product)
-            for unit in units:
+        for product in await BothEnds(wix, tick).run():
+            for unit in v1_units(product):
                 catalog.add(unit)
-            await tick(len(units))
     else:
         where = {"locationId": {"$eq": wix.location_id}} if wix.location_id else None
         async for item in wix.iter_inventory_items(where):

@@ -42,7 +42,7 @@ from domain.channels import RunCounts
 from domain.db import Database
 from domain.models import Channel, ChannelOrderLine, OrderLineState, Product, WixAccount
 from domain.validation import sku_key
-from integrations.allegro.ledger import StockBook, insert_all
+from integrations.allegro.ledger import StockBook
 from integrations.allegro.lines import ProductIndex
 from integrations.allegro.store import as_utc
 from integrations.wix.alerts import WixAlerts
@@ -150,13 +150,10 @@ class WixLedger:
         self._index = index
         self._known_unknown = known_unknown
         self._lines = {(row.order_id, row.line_id): row for row in rows}
-        self._new: list[ChannelOrderLine] = []
         self.findings = Findings()
 
     async def write(self) -> None:
-        """Insert the new lines and the operations in bulk; changed rows go with the flush."""
-        await insert_all(self._session, self._new)
-        self._new.clear()
+        """Write the stock the batch moved and its operations (the lines go with the flush)."""
         await self._book.write()
 
     def order(self, order: WixOrder) -> None:
@@ -233,7 +230,7 @@ class WixLedger:
             allocations={},
             shortage=0,
         )
-        self._new.append(row)
+        self._session.add(row)
         self._lines[(line.order_id, line.line_id)] = row
         return row
 

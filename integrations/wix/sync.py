@@ -36,9 +36,11 @@ from integrations.allegro.offers import read_levels
 from integrations.allegro.store import as_utc
 from integrations.wix.alerts import WixAlerts
 from integrations.wix.client import WixApiService
+from integrations.wix.crawl import together
 from integrations.wix.mapping import (
     DETAILS_LIMIT,
     MappingReport,
+    ProductRef,
     StoredReport,
     crawl,
     match,
@@ -231,20 +233,26 @@ class WixSync:
         """
         outcome = SyncOutcome(site.name, trigger, dry_run=dry_run)
 
+        async def here() -> tuple[list[ProductRef], dict[int, int]]:
+            async with self._db.sessions() as session:
+                products = await product_refs(session)
+                return products, await read_levels(session, [product.id for product in products])
+
         async def work() -> None:
             async with self._db.sessions() as session:
+                # Read before the levels: a row changed after this has a newer generation, kept.
                 items = await pending(session, Channel.WIX, site.id)
                 expected = await session.scalar(
                     select(func.count()).where(WixProductMapping.account_id == site.id)
                 )
             started = wix.requests_made
-            catalog = await crawl(wix, progress, int(expected or 0))
+            # Our side is read while Wix is: the crawl waits on the network most of the time.
+            catalog, (products, levels) = await together(crawl(wix, progress, int(expected or 0)), here())
             outcome.catalog_version = catalog.version.value
-            async with self._db.transaction() as session:
-                matches, outcome.mapping = match(catalog, await product_refs(session))
-                if not dry_run:
+            matches, outcome.mapping = match(catalog, products)
+            if not dry_run:
+                async with self._db.transaction() as session:
                     await store_mapping(session, site.id, matches)
-                levels = await read_levels(session, matches)
             outcome.missing = len(outcome.mapping.missing)
             desired = {info.sku: levels[product_id] for product_id, info in matches.items()}
             outcome.checked = len(desired) if push else 0

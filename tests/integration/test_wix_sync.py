@@ -202,6 +202,49 @@ async def test_a_dry_run_writes_nothing_anywhere(
     assert fake_wix.count(endpoints.ORDERS_SEARCH) == 0
 
 
+@pytest.mark.parametrize("products", [1, 100, 101, 250, 1001])
+async def test_the_v1_crawl_from_both_ends_reads_each_product_once_in_the_fewest_pages(
+    db: Database, fake_wix: FakeWix, channel: WixChannel, products: int
+) -> None:
+    site = fake_wix.add_site(rate_limit=None)
+    site.add_products(products)
+    shop = await connect(channel, site)
+    await seed_products(db, dict.fromkeys(_skus(products), 10))
+
+    report = await channel.refresh_mapping(shop.id)
+
+    assert (report.mapped, report.missing, report.unknown) == (products, [], [])
+    assert fake_wix.count(endpoints.V1_PRODUCTS_QUERY) == math.ceil(products / 100)
+
+
+async def test_the_v1_crawl_survives_halving_and_a_catalog_changing_under_it(
+    db: Database, fake_wix: FakeWix, channel: WixChannel
+) -> None:
+    site = fake_wix.add_site(rate_limit=None)
+    site.add_products(1_000)
+    shop = await connect(channel, site)
+    await seed_products(db, dict.fromkeys(_skus(1_000), 10))
+    site.fail_batches_over(endpoints.V1_PRODUCTS_QUERY, 40)
+    doomed = site.products[500]
+    edits: list[int] = []
+
+    async def merchant(done: int, total: int) -> None:  # halfway: removes an unread product, adds one
+        if not edits:
+            edits.append(done)
+            site.products.remove(doomed)
+            site.numeric_ids.remove(doomed.numeric_id)
+            del site.products_by_id[doomed.id]
+            site.variants_by_sku.pop(doomed.sku)
+            site.add_product("ADDED", 1)
+
+    report = await channel.refresh_mapping(shop.id, merchant)
+
+    assert edits == [500]
+    assert report.missing == [doomed.sku] and report.mapped == 999
+    assert (await _account(db, shop.id)).batch_sizes["v1_product_query"] <= 40
+    assert fake_wix.count(endpoints.V1_PRODUCTS_QUERY, status=200) <= math.ceil(1_000 / 25) + 1
+
+
 # --- outbox pushes -----------------------------------------------------------------------------------
 
 
