@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks import PageCb, ProductAction, ProductCb
 from bot.files import IMAGE_MIME_PREFIX, download, sent_file
-from bot.filters import StaffOrAdmin
+from bot.filters import StaffOrAdmin, is_admin
 from bot.settings import Settings
 from bot.views.card import show_card
 from bot.views.format import escape
@@ -103,7 +103,8 @@ async def search(
     message: Message, session: AsyncSession, i18n: I18nContext, user: User, state: FSMContext
 ) -> None:
     query = (message.text or "").strip()
-    result = await search_products(session, query, limit=PAGE_SIZE)
+    # Admins also find archived products: restoring one starts from its card.
+    result = await search_products(session, query, limit=PAGE_SIZE, include_archived=is_admin(user))
     if result.kind in (MatchKind.SKU, MatchKind.EAN) or result.total == 1:
         await show_card(message, session, i18n, result.products[0].id, user)
         return
@@ -119,11 +120,20 @@ async def search(
 
 @router.callback_query(PageCb.filter(F.scope == SEARCH_SCOPE), StaffOrAdmin())
 async def turn_page(
-    query: CallbackQuery, callback_data: PageCb, session: AsyncSession, i18n: I18nContext, state: FSMContext
+    query: CallbackQuery,
+    callback_data: PageCb,
+    session: AsyncSession,
+    i18n: I18nContext,
+    state: FSMContext,
+    user: User,
 ) -> None:
     text = (await _searches(state).get_data()).get(callback_data.token)
     offset = max(callback_data.page, 0) * PAGE_SIZE
-    result = await search_products(session, text, limit=PAGE_SIZE, offset=offset) if text else None
+    result = (
+        await search_products(session, text, limit=PAGE_SIZE, offset=offset, include_archived=is_admin(user))
+        if text
+        else None
+    )
     if text is None or result is None or not result.products or not isinstance(query.message, Message):
         await query.answer(i18n.get("search-outdated"), show_alert=True)
         return
@@ -149,7 +159,7 @@ async def barcode_photo(
         return
     shown = set()
     for code in codes:
-        result = await search_products(session, code, limit=1)
+        result = await search_products(session, code, limit=1, include_archived=is_admin(user))
         if result.kind in (MatchKind.SKU, MatchKind.EAN) and result.products[0].id not in shown:
             shown.add(result.products[0].id)
             await show_card(message, session, i18n, result.products[0].id, user)

@@ -172,7 +172,7 @@ async def test_a_stale_card_button_shows_the_fresh_card(bot_app: BotHarness) -> 
 
 
 async def test_archived_product_buttons_are_refused_clearly(bot_app: BotHarness) -> None:
-    await bot_app.add_product("ABC-1", "Blue mug")
+    product = await bot_app.add_product("ABC-1", "Blue mug")
     old_card = await bot_app.admin.say("ABC-1")
     archived_card = await bot_app.admin.tap(old_card, "Archive")
     assert "Archived" in (archived_card.text or "")
@@ -180,3 +180,11 @@ async def test_archived_product_buttons_are_refused_clearly(bot_app: BotHarness)
     assert "Nothing found" in (answer.text or "")
     stale = await bot_app.admin.tap(old_card, "✏️ Name")
     assert "archived" in (stale.text or "")
+    fresh = await bot_app.admin.next_message()  # the current card follows the explanation
+    assert "Archived" in (fresh.text or "")
+    # Admins still find it, to restore it.
+    archived = await bot_app.admin.say("ABC-1")
+    assert "Archived" in (archived.text or "") and archived.button_texts == [["♻️ Restore", "📜 History"]]
+    restored = await bot_app.admin.tap(archived, "Restore")
+    assert "Archived" not in (restored.text or "") and "Blue mug" in (restored.text or "")
+    assert not (await bot_app.product(product.id)).archived
