@@ -36,11 +36,12 @@ from bot.settings import Settings, load_settings  # noqa: E402
 from domain.actors import Actor  # noqa: E402
 from domain.catalog import Catalog, InitialStock  # noqa: E402
 from domain.db import Database  # noqa: E402
-from domain.models import AccountState, AllegroAccount, AllegroEventTracker  # noqa: E402
+from domain.models import AllegroEventTracker  # noqa: E402
 from domain.outbox import backlog  # noqa: E402
 from domain.people import Warehouses  # noqa: E402
 from scheduler.service import start_background  # noqa: E402
-from tests.fakes.allegro import DEFAULT_SELLER, FakeAllegro  # noqa: E402
+from tests.fakes.allegro import FakeAllegro  # noqa: E402
+from tests.fakes.stock_channel import connected_allegro_account  # noqa: E402
 from tests.fakes.wix import FakeWix  # noqa: E402
 from tests.fakes.wix_store import FakeWixSite  # noqa: E402
 
@@ -61,7 +62,6 @@ async def _seed(db: Database, allegro: FakeAllegro, site: FakeWixSite, skus: Seq
     offers = {sku: allegro.add_offer(sku, available=START_UNITS) for sku in skus}
     for sku in skus:
         site.add_product(sku, START_UNITS)
-    pair = allegro.grant()
     async with db.transaction() as session:
         main = await Warehouses(session).add("MAIN", "Main")
         catalog = Catalog(session)
@@ -69,15 +69,7 @@ async def _seed(db: Database, allegro: FakeAllegro, site: FakeWixSite, skus: Seq
             await catalog.create(
                 Actor.cli(), sku=sku, name=f"Bench {sku}", initial_stock=[InitialStock(main.id, START_UNITS)]
             )
-        account = AllegroAccount(
-            name="bench",
-            seller_id=DEFAULT_SELLER,
-            access_token=pair.access_token.get_secret_value(),
-            refresh_token=pair.refresh_token.get_secret_value(),
-            access_expires_at=pair.expires_at,
-            state=AccountState.ACTIVE,
-            warehouse_priority=[main.id],
-        )
+        account = connected_allegro_account(allegro, name="bench", priority=[main.id])
         session.add(account)
         await session.flush()
         session.add(AllegroEventTracker(token_id=account.id, last_event_id=None))

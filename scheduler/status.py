@@ -20,9 +20,9 @@ from domain.models import (
     Channel,
     StockOutbox,
     WixAccount,
-    WixInventorySync,
 )
 from domain.outbox import backlog
+from integrations.wix.sites import SiteOverview, overviews
 from scheduler.runs import RunView, as_utc, job_histories
 
 
@@ -45,16 +45,6 @@ class AllegroStatus:
 
 
 @dataclass(frozen=True, slots=True)
-class WixStatus:
-    account_id: int
-    name: str
-    state: AccountState
-    catalog_version: str | None
-    last_sync_at: datetime | None
-    last_sync_status: str | None
-
-
-@dataclass(frozen=True, slots=True)
 class BacklogStatus:
     channel: Channel
     account_id: int
@@ -69,7 +59,7 @@ class StatusSnapshot:
     lock: str
     jobs: list[JobStatus] = field(default_factory=list)
     allegro: list[AllegroStatus] = field(default_factory=list)
-    wix: list[WixStatus] = field(default_factory=list)
+    wix: list[SiteOverview] = field(default_factory=list)
     backlog: list[BacklogStatus] = field(default_factory=list)
 
     @property
@@ -107,39 +97,11 @@ async def _allegro(session: AsyncSession) -> list[AllegroStatus]:
     ]
 
 
-async def _wix(session: AsyncSession) -> list[WixStatus]:
-    last_sync = (
-        select(WixInventorySync.account_id, func.max(WixInventorySync.id).label("sync_id"))
-        .group_by(WixInventorySync.account_id)
-        .subquery()
-    )
-    rows = await session.execute(
-        select(WixAccount, WixInventorySync)
-        .outerjoin(last_sync, last_sync.c.account_id == WixAccount.id)
-        .outerjoin(WixInventorySync, WixInventorySync.id == last_sync.c.sync_id)
-        .order_by(WixAccount.name)
-    )
-    result = []
-    for account, sync in rows.all():
-        moment = (sync.finished_at or sync.started_at) if sync else None
-        result.append(
-            WixStatus(
-                account.id,
-                account.name,
-                account.state,
-                account.catalog_version,
-                as_utc(moment) if moment else None,
-                sync.status if sync else None,
-            )
-        )
-    return result
-
-
 async def _backlog(
-    session: AsyncSession, allegro: list[AllegroStatus], wix: list[WixStatus]
+    session: AsyncSession, allegro: list[AllegroStatus], wix: list[SiteOverview]
 ) -> list[BacklogStatus]:
     names = {(Channel.ALLEGRO, a.account_id): a.name for a in allegro}
-    names.update({(Channel.WIX, w.account_id): w.name for w in wix})
+    names.update({(Channel.WIX, w.id): w.name for w in wix})
     counts = await backlog(session)
     oldest_rows = await session.execute(
         select(StockOutbox.channel, StockOutbox.account_id, func.min(StockOutbox.changed_at)).group_by(
@@ -180,6 +142,6 @@ async def collect_status(
             )
         )
     snapshot.allegro = await _allegro(session)
-    snapshot.wix = await _wix(session)
+    snapshot.wix = await overviews(session)
     snapshot.backlog = await _backlog(session, snapshot.allegro, snapshot.wix)
     return snapshot

@@ -21,6 +21,7 @@ from bot.filters import AdminOnly
 from bot.settings import Settings
 from bot.views.format import escape, format_time, split_text
 from domain.db import Database
+from integrations.wix.sites import SiteOverview
 from scheduler import runs
 from scheduler.runner import BackgroundRunner
 from scheduler.status import (
@@ -28,7 +29,6 @@ from scheduler.status import (
     BacklogStatus,
     JobStatus,
     StatusSnapshot,
-    WixStatus,
     collect_status,
 )
 
@@ -93,7 +93,7 @@ class StatusView:
             token=token,
         )
 
-    def _wix(self, site: WixStatus) -> str:
+    def _wix(self, site: SiteOverview) -> str:
         last = self.time(site.last_sync_at)
         if site.last_sync_status:
             last += f" ({escape(site.last_sync_status)})"

@@ -21,7 +21,7 @@ from domain.actors import Actor
 from domain.catalog import Catalog, InitialStock
 from domain.channels import StockChannel
 from domain.db import Database
-from domain.models import AccountState, AllegroAccount, AllegroEventTracker, Operation, OperationType, Stock
+from domain.models import AllegroEventTracker, Operation, OperationType, Stock
 from domain.notify import Notifier
 from domain.people import Warehouses
 from integrations.allegro.channel import AllegroChannel
@@ -30,8 +30,8 @@ from integrations.wix.channel import WixChannel
 from integrations.wix.connect import WixConfig
 from integrations.wix.transport import RetryPolicy as WixRetry
 from tests.e2e.conftest import ADMIN_ID, running_bot
-from tests.fakes.allegro import DEFAULT_SELLER, FakeAllegro
-from tests.fakes.stock_channel import eventually
+from tests.fakes.allegro import FakeAllegro
+from tests.fakes.stock_channel import connected_allegro_account, eventually
 from tests.fakes.telegram import BotMessage, FakeTelegram
 from tests.fakes.wix import FakeWix
 from tests.fakes.wix_store import FakeWixSite
@@ -67,21 +67,12 @@ class Loop:
 async def _seed(db: Database, allegro: FakeAllegro, site: FakeWixSite) -> tuple[int, str]:
     site.add_product(SKU, 10)
     offer_id = allegro.add_offer(SKU, available=10)
-    pair = allegro.grant()
     async with db.transaction() as session:
         main = await Warehouses(session).add("MAIN", "Main")
         product = await Catalog(session).create(
             Actor.cli(), sku=SKU, name="Mug", initial_stock=[InitialStock(main.id, 10)]
         )
-        account = AllegroAccount(
-            name="shop",
-            seller_id=DEFAULT_SELLER,
-            access_token=pair.access_token.get_secret_value(),
-            refresh_token=pair.refresh_token.get_secret_value(),
-            access_expires_at=pair.expires_at,
-            state=AccountState.ACTIVE,
-            warehouse_priority=[main.id],
-        )
+        account = connected_allegro_account(allegro, priority=[main.id])
         session.add(account)
         await session.flush()
         session.add(AllegroEventTracker(token_id=account.id, last_event_id=None))

@@ -13,8 +13,9 @@ import pytest
 from bot.cli.check import run_checks
 from bot.settings import load_settings
 from domain.db import Database
-from domain.models import AccountState, AllegroAccount, WixAccount
-from tests.fakes.allegro import DEFAULT_SELLER, FakeAllegro
+from domain.models import WixAccount
+from tests.fakes.allegro import FakeAllegro
+from tests.fakes.stock_channel import connected_allegro_account
 from tests.fakes.telegram import FakeTelegram
 from tests.fakes.wix import FakeWix
 
@@ -24,21 +25,12 @@ WRONG_TOKEN = "123456789:AAThisIsNotTheRightTokenForTheFakeBotApi0"
 
 async def _accounts(db: Database, allegro: FakeAllegro, wix: FakeWix) -> list[str]:
     """One Allegro account and one Wix site; returns the secrets they hold."""
-    pair = allegro.grant()
     site = wix.add_site()
+    account = connected_allegro_account(allegro)
     async with db.transaction() as session:
-        session.add(
-            AllegroAccount(
-                name="shop",
-                seller_id=DEFAULT_SELLER,
-                access_token=pair.access_token.get_secret_value(),
-                refresh_token=pair.refresh_token.get_secret_value(),
-                access_expires_at=pair.expires_at,
-                state=AccountState.ACTIVE,
-            )
-        )
+        session.add(account)
         session.add(WixAccount(name="site", site_id=site.site_id, api_key=site.api_key))
-    return [pair.access_token.get_secret_value(), pair.refresh_token.get_secret_value(), site.api_key]
+    return [account.access_token or "", account.refresh_token or "", site.api_key]
 
 
 def _environment(db_url: str, telegram: FakeTelegram, allegro: FakeAllegro, wix: FakeWix) -> dict[str, str]:

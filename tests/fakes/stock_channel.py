@@ -1,4 +1,5 @@
-"""A fake `StockChannel` and a recording `Notifier` for the scheduler's tests.
+"""A fake `StockChannel`, a recording `Notifier` and a connected fake-Allegro account for the
+scheduler's tests.
 
 The fake channel is real where the scheduler can see it: its accounts are the rows of the channel's
 account table, `push_stock` drains the real outbox rows (and remembers the levels it "sent"), and a
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -19,8 +20,16 @@ from domain.actors import Actor
 from domain.channels import AccountRef, Progress, RunCounts, SyncReport
 from domain.db import Database
 from domain.inventory import Inventory
-from domain.models import AllegroAccount, Channel, ChannelOrderLine, OrderLineState, WixAccount
+from domain.models import (
+    AccountState,
+    AllegroAccount,
+    Channel,
+    ChannelOrderLine,
+    OrderLineState,
+    WixAccount,
+)
 from domain.outbox import acknowledge, pending
+from tests.fakes.allegro import DEFAULT_SELLER, FakeAllegro
 
 T = TypeVar("T")
 
@@ -186,3 +195,19 @@ class RecordingNotifier:
 
     def texts(self) -> list[str]:
         return [alert.text_key for alert in self.sent]
+
+
+def connected_allegro_account(
+    fake: FakeAllegro, *, name: str = "shop", priority: Sequence[int] = ()
+) -> AllegroAccount:
+    """An account row holding fresh tokens of the fake Allegro's default seller (add it to a session)."""
+    pair = fake.grant()
+    return AllegroAccount(
+        name=name,
+        seller_id=DEFAULT_SELLER,
+        access_token=pair.access_token.get_secret_value(),
+        refresh_token=pair.refresh_token.get_secret_value(),
+        access_expires_at=pair.expires_at,
+        state=AccountState.ACTIVE,
+        warehouse_priority=list(priority),
+    )
