@@ -33,6 +33,7 @@ from domain.models import (
 from domain.people import Warehouses
 from integrations.allegro.channel import AllegroChannel
 from integrations.allegro.config import ChannelRules
+from integrations.allegro.store import DbTokenStore, account_key
 from integrations.allegro.transport import RetryPolicy
 from tests.fakes.allegro import DEFAULT_SELLER, FakeAllegro
 from tests.fakes.stock_channel import RecordingNotifier
@@ -95,24 +96,18 @@ class World:
         priority: Sequence[int] = (),
         tracker: object = UNSET,
     ) -> int:
-        """A connected account; its tracker starts after the seller's events so far (or ``tracker``)."""
-        pair = self.fake.grant(seller)
+        """A connected account (tokens stored the production way); its tracker starts after the
+        seller's events so far, or at ``tracker``."""
         events = self.fake.seller(seller).events
         position = (events[-1]["id"] if events else None) if tracker is UNSET else tracker
         async with self.db.transaction() as session:
-            account = AllegroAccount(
-                name=name,
-                seller_id=seller,
-                access_token=pair.access_token.get_secret_value(),
-                refresh_token=pair.refresh_token.get_secret_value(),
-                access_expires_at=pair.expires_at,
-                state=AccountState.ACTIVE,
-                warehouse_priority=list(priority),
-            )
+            account = AllegroAccount(name=name, seller_id=seller, warehouse_priority=list(priority))
             session.add(account)
             await session.flush()
             session.add(AllegroEventTracker(token_id=account.id, last_event_id=position))
-            return account.id
+            account_id = account.id
+        await DbTokenStore(self.db).save(account_key(account_id), self.fake.grant(seller))
+        return account_id
 
     async def product(self, sku: str, stock: Mapping[int, int] | None = None, name: str | None = None) -> int:
         async with self.db.transaction() as session:
@@ -192,7 +187,11 @@ async def world(db: Database, allegro: FakeAllegro) -> AsyncIterator[World]:
         main_id, shop_id = main.id, shop.id
     notifier = RecordingNotifier()
     channel = AllegroChannel.from_settings(
-        settings_for(allegro, db.url), db, notifier, policy=FAST, rules=ChannelRules(**FAST_RULES)  # type: ignore[arg-type]
+        settings_for(allegro, db.url),
+        db,
+        notifier,
+        policy=FAST,
+        rules=ChannelRules(**FAST_RULES),  # type: ignore[arg-type]
     )
     try:
         yield World(db, allegro, notifier, channel, main_id, shop_id)
