@@ -111,6 +111,7 @@ def connect(
 def accounts() -> None:
     """List the accounts: state, event cursor, warehouse priority, linked offers."""
     from integrations.allegro.accounts import list_accounts
+    from integrations.allegro.store import as_utc
 
     async def work(database: Database) -> list[AccountView]:
         async with database.sessions() as session:
@@ -122,9 +123,12 @@ def accounts() -> None:
     for view in views:
         priority = " > ".join(view.priority) or "all warehouses by id"
         cursor = view.tracker or ("oldest event" if view.has_tracker else "not started")
+        expiry = (
+            as_utc(view.token_expires_at).strftime("%Y-%m-%d %H:%M UTC") if view.token_expires_at else "—"
+        )
         typer.echo(
             f"{view.id:<4} {view.name:<24} {view.state.value:<16} seller {view.seller_id or '—'}"
-            f"  events after {cursor}  offers {view.offers}  warehouses {priority}"
+            f"  events after {cursor}  offers {view.offers}  warehouses {priority}  token until {expiry}"
         )
         if view.last_error:
             typer.echo(f"     last error: {view.last_error}")

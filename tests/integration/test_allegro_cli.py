@@ -59,6 +59,7 @@ async def test_connect_prints_the_link_and_code_then_the_seller_and_the_offer_re
     assert listed.exit_code == 0
     assert "main-shop" in listed.stdout and f"events after {latest}" in listed.stdout
     assert "offers 2" in listed.stdout and "all warehouses by id" in listed.stdout
+    assert " UTC" in listed.stdout.split("token until ")[1]
 
     priority = await _cli(world, "allegro", "priority", "main-shop", "shop", "main")
     assert (priority.exit_code, priority.stdout) == (0, "warehouse priority: SHOP > MAIN\n")

@@ -10,7 +10,7 @@ from sqlalchemy import delete
 
 from domain.actors import Actor
 from domain.catalog import Catalog, InitialStock
-from domain.models import OperationType, OrderLineState, Stock
+from domain.models import AllegroEventTracker, OperationType, OrderLineState, Stock
 from integrations.allegro.errors import AllegroServerError
 from tests.integration.allegro_world import World, allegro, line, world
 
@@ -344,3 +344,17 @@ async def test_a_return_to_a_warehouse_whose_stock_row_is_gone_recreates_it(worl
 
     assert await world.levels(product) == {world.main: (2, 0)}
     assert (await world.line_of(form)).state == OrderLineState.RETURNED
+
+
+async def test_an_account_without_a_tracker_starts_at_the_newest_event(world: World) -> None:
+    await world.product("MUG-1", {world.main: 5})
+    world.fake.add_order_event(BOUGHT, order(), [line("111", "MUG-1", 1)])
+    account = await world.account()
+    async with world.db.transaction() as session:
+        await session.execute(delete(AllegroEventTracker).where(AllegroEventTracker.token_id == account))
+    latest = world.fake.seller().events[-1]["id"]
+
+    counts = await world.channel.pull_orders(account)
+
+    assert counts.processed == 0 and await world.tracker(account) == latest
+    assert await world.count_lines() == 0

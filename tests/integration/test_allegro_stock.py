@@ -7,6 +7,7 @@ import uuid
 from sqlalchemy import select
 
 from domain.actors import Actor
+from domain.catalog import Catalog
 from domain.inventory import Inventory
 from domain.models import AllegroOffer, Channel, StockOutbox
 from tests.integration.allegro_world import World, allegro, line, world
@@ -189,3 +190,18 @@ async def test_reconcile_relinks_pushes_drift_and_reports_problems(world: World)
     world.fake.seller().offers[mug_b].external_id = "MUG-2"  # the seller moved the offer to another SKU
     await world.channel.reconcile(account)
     assert mug_b not in await offer_rows(world, account)
+
+
+async def test_a_sku_edit_moves_the_link_to_the_offers_of_the_new_sku(world: World) -> None:
+    account = await world.account()
+    mug = await world.product("MUG-1", {world.main: 3})
+    old_offer, new_offer = world.fake.add_offer("MUG-1"), world.fake.add_offer("MUG-2")
+    await world.channel.push_stock(account)
+    assert list(await offer_rows(world, account)) == [old_offer]
+
+    async with world.db.transaction() as session:
+        await Catalog(session).edit(Actor.cli(), mug, None, sku="MUG-2")  # tells the channels again
+    await world.channel.push_stock(account)
+
+    assert {o: row.product_id for o, row in (await offer_rows(world, account)).items()} == {new_offer: mug}
+    assert world.fake.offer(new_offer).available == 3
