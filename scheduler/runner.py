@@ -206,7 +206,10 @@ class BackgroundRunner:
         scheduler.start()
         self._scheduler = scheduler
         await self._add_static_jobs()
-        await self.refresh_jobs()
+        try:
+            await self.refresh_jobs()
+        except Exception as exc:  # e.g. a channel's start-up bootstrap: the jobs-refresh job retries
+            log.error("accounts not read yet (%s); retried every minute", self.work.describe(exc))
         self._became_leader.set()
         # Whatever is in the outbox (written while no leader ran, or before a restart) goes out now.
         self._fire_push()

@@ -143,5 +143,6 @@ async def status(
     snapshot = await collect_status(
         session, leader=scheduler.is_leader, lock=scheduler.lock.description, scheduled=scheduler.scheduled()
     )
+    await session.commit()  # nothing to write: no transaction (on SQLite, the write lock) over the network
     for chunk in split_text(StatusView(i18n, settings).render(snapshot, db.is_sqlite)):
         await message.answer(chunk)

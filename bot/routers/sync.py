@@ -60,6 +60,7 @@ class SyncCb(CallbackData, prefix="sy"):
 
 async def _syncable(session: AsyncSession, scheduler: BackgroundRunner) -> list[AccountRef]:
     refs = await account_refs(session, scheduler.channels)
+    await session.commit()  # nothing to write: no transaction (on SQLite, the write lock) over the network
     return [ref for ref in refs if ref.state == AccountState.ACTIVE]
 
 
