@@ -299,3 +299,29 @@ async def test_a_stale_running_row_is_marked_interrupted(db: Database, make_runn
     async with db.sessions() as session:
         row = await session.get(JobRun, run_id)
         assert row is not None and row.status == runs.INTERRUPTED
+
+
+async def test_a_missed_digest_is_sent_at_start_and_old_runs_pruned(
+    db: Database, make_runner: MakeRunner
+) -> None:
+    now = datetime.now(UTC)
+    async with db.transaction() as session:
+        session.add(JobRun(job_id="daily-digest", started_at=now - timedelta(days=2), status="ok"))
+        session.add(JobRun(job_id="stock-push", started_at=now - timedelta(days=40), status="ok"))
+    notifier = RecordingNotifier()
+    runner = make_runner([], notifier=notifier)
+    await runner.start()
+
+    digest = await eventually(lambda: next((a for a in notifier.sent if a.kind == "digest"), None))
+    assert digest.text_key == "alert-digest"
+    assert {"day", "sales", "stockouts", "failed", "counts", "write_offs"} <= set(digest.params)
+
+    async def pruned() -> bool:
+        return all(
+            row.started_at.replace(tzinfo=UTC) > now - timedelta(days=31)
+            for row in await job_runs(db, STOCK_PUSH)
+        )
+
+    await eventually(pruned)
+    scheduled = runner.scheduled()["daily-digest"]
+    assert scheduled is not None and scheduled > now  # then daily at DIGEST_TIME
