@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
 
 from bot.cli.common import REFUSED, CliError, run_with_database, settings, stderr
 from domain.db import Database
@@ -209,7 +209,7 @@ def sync(
             for chosen in await _sites(channel, site):
                 task = progress.add_task(f"{chosen.name}: reading Wix", total=None)
 
-                async def advance(done: int, total: int, task: int = task) -> None:
+                async def advance(done: int, total: int, task: TaskID = task) -> None:
                     progress.update(task, completed=done, total=total)
 
                 try:

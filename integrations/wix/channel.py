@@ -137,7 +137,12 @@ class WixChannel:
 
         async def work(site: Site, wix: WixApiService) -> RunCounts:
             pulled = await self.orders.pull(wix, site)
-            outcome = await self.sync.push_outbox(wix, site)
+            async with self.db.sessions() as session:
+                mapped = await last_mapping_report(session, site.id) is not None
+            if mapped:
+                outcome = await self.sync.push_outbox(wix, site)
+            else:  # a new site: its first push is a full sync, which maps it (and clears the outbox)
+                outcome = await self.sync.reconcile(wix, site, trigger=TRIGGER_RECONCILE)
             counts = outcome.counts() if outcome is not None else RunCounts()
             counts.notes["orders_imported"] = pulled.effects + pulled.applied_unmatched
             return counts

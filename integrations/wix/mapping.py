@@ -13,9 +13,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import Table, bindparam, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.channels import Progress
@@ -87,14 +87,14 @@ async def _crawl(
 
     if version is CatalogVersion.V1:
         for product in await BothEnds(wix, tick).run():
-            for unit in v1_units(product):
-                catalog.add(unit)
+            for held in v1_units(product):
+                catalog.add(held)
     else:
         where = {"locationId": {"$eq": wix.location_id}} if wix.location_id else None
         async for item in wix.iter_inventory_items(where):
-            unit = v3_unit(item)
-            if unit is not None:
-                catalog.add(unit)
+            found = v3_unit(item)
+            if found is not None:
+                catalog.add(found)
                 await tick(1)
     if progress is not None:
         await progress(seen, max(expected, seen))
@@ -223,7 +223,7 @@ async def store_mapping(session: AsyncSession, account_id: int, matches: Mapping
         row[0]: tuple(row[1:])
         for row in await session.execute(select(*_STORED).where(WixProductMapping.account_id == account_id))
     }
-    table = WixProductMapping.__table__
+    table = cast(Table, WixProductMapping.__table__)
     added = [
         {
             "account_id": account_id,
@@ -306,7 +306,7 @@ async def note_pushed(
     """Remember the level Wix confirmed per product (shown on the product card's channel status)."""
     if not levels:
         return
-    table = WixProductMapping.__table__
+    table = cast(Table, WixProductMapping.__table__)
     await session.execute(
         update(table)
         .where(table.c.account_id == account_id, table.c.product_id == bindparam("pid"))

@@ -30,10 +30,11 @@ the sold units back on Wix — which is why every push to a site imports the sit
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import AsyncGenerator, Iterable, Sequence
 from contextlib import aclosing
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import cast
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -298,7 +299,8 @@ class OrderImport:
         # The cursor never passes this moment: an order updated while we page is read again next time.
         ceiling = datetime.now(UTC) - self._overlap
         batch: list[WixOrder] = []
-        async with aclosing(wix.iter_orders(updated_after=since, inclusive=True)) as orders:
+        reading = cast(AsyncGenerator[WixOrder, None], wix.iter_orders(updated_after=since, inclusive=True))
+        async with aclosing(reading) as orders:
             async for order in orders:
                 batch.append(order)
                 if len(batch) < self._batch:

@@ -171,12 +171,16 @@ async def finish_run(db: Database, run_id: int, outcome: SyncOutcome | None, err
 
 
 async def last_mapping_report(session: AsyncSession, account_id: int) -> StoredReport | None:
-    """The mapping report of the site's latest finished crawl, as stored."""
+    """The mapping report of the site's latest finished crawl, as stored (None: never mapped)."""
     runs = await session.scalars(
         select(WixInventorySync)
-        .where(WixInventorySync.account_id == account_id, WixInventorySync.finished_at.is_not(None))
+        .where(
+            WixInventorySync.account_id == account_id,
+            WixInventorySync.finished_at.is_not(None),
+            WixInventorySync.trigger != TRIGGER_OUTBOX,  # outbox pushes do not crawl
+        )
         .order_by(WixInventorySync.id.desc())
-        .limit(50)
+        .limit(20)
     )
     for run in runs:
         mapping = (run.details or {}).get("mapping")

@@ -9,6 +9,7 @@ from typer.testing import CliRunner
 
 from bot.cli import app
 from domain.db import Database
+from integrations.wix.sites import all_sites
 from tests.fakes import wix as endpoints
 from tests.fakes.wix import FakeWix
 from tests.fakes.wix_store import V3_CATALOG
@@ -75,7 +76,7 @@ async def test_sync_dry_run_prints_what_would_change_and_writes_nothing(
         f"shop: dry run, 2 checked, 1 to update, 1 unchanged, 1 missing, 0 failed ({requests} requests)",
     ]
     assert site.quantity("MUG") == 5 and fake_wix.count(endpoints.ORDERS_SEARCH) == 0
-    (account_id,) = {record.id for record in await _site_rows(db)}
+    (account_id,) = [site.id for site in await all_sites(db)]
     assert await sync_runs(db, account_id) == []
 
     done = await _cli(db_url, fake_wix, "wix", "sync", "--site", "shop")
@@ -132,12 +133,3 @@ async def test_the_environment_site_is_bootstrapped_and_a_failing_site_exits_1(
         == "error: default: POST /ecom/v1/orders/search -> 401 [UNAUTHENTICATED]: the API key is not valid\n"
     )
     assert env["WIX_API_KEY"] not in failed.output
-
-
-async def _site_rows(db: Database) -> list:  # type: ignore[type-arg]
-    from sqlalchemy import select
-
-    from domain.models import WixAccount
-
-    async with db.sessions() as session:
-        return list(await session.scalars(select(WixAccount)))

@@ -35,13 +35,9 @@ async def test_an_approved_order_is_deducted_once_across_warehouses(
     site.add_product("MUG", 10)
     shop = await connect(channel, site)
     ids = await seed_products(db, {"MUG": 2})
-    await seed_products(db, {}, warehouse="SHOP")
     shop_wh = await warehouse_id(db, "SHOP")
-    async with db.engine.begin() as conn:
-        await conn.execute(
-            Stock.__table__.insert(),
-            [{"product_id": ids["MUG"], "warehouse_id": shop_wh, "on_hand": 5, "reserved": 0}],
-        )
+    async with db.transaction() as session:
+        session.add(Stock(product_id=ids["MUG"], warehouse_id=shop_wh, on_hand=5, reserved=0))
     order = site.sell("MUG", 4)
     assert order is not None
 

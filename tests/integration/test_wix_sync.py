@@ -287,6 +287,27 @@ async def test_outbox_push_sends_levels_and_clears_what_wix_confirmed(
     assert (idle.processed, idle.changed) == (0, 0) and len(await sync_runs(db, shop.id)) == len(runs)
 
 
+async def test_the_first_push_to_a_new_site_maps_it_with_a_full_sync(
+    db: Database, fake_wix: FakeWix, channel: WixChannel
+) -> None:
+    site = fake_wix.add_site()
+    site.add_product("MUG", 5)
+    site.add_product("PLATE", 5)
+    shop = await connect(channel, site)
+    ids = await seed_products(db, {"MUG": 5, "PLATE": 2})
+    await receive(db, ids["MUG"], 1)
+
+    counts = await channel.push_stock(shop.id)
+
+    assert (counts.processed, counts.changed) == (2, 2)
+    assert (site.quantity("MUG"), site.quantity("PLATE")) == (6, 2)
+    assert await outbox(db, shop.id) == {} and len(await _mappings(db, shop.id)) == 2
+    await receive(db, ids["PLATE"], 1)
+    await channel.push_stock(shop.id)
+    assert site.quantity("PLATE") == 3
+    assert [run.trigger for run in await sync_runs(db, shop.id)] == ["reconcile", "outbox"]
+
+
 async def test_only_confirmed_items_leave_the_outbox(
     db: Database, fake_wix: FakeWix, channel: WixChannel, notifier: RecordingNotifier
 ) -> None:
@@ -410,7 +431,7 @@ async def test_one_site_failing_does_not_stop_another(
     revoked.api_key = "IST.revoked"
     broken.fail_next(100, status=503)
 
-    results = {}
+    results: dict[str, int | str] = {}
     for name, shop in shops.items():
         try:
             results[name] = (await channel.push_stock(shop.id)).changed

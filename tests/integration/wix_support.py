@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Table, func, insert, select
 
 from domain.actors import Actor
 from domain.catalog import name_search_text
@@ -84,7 +84,7 @@ async def seed_products(
     ]
     async with db.engine.begin() as conn:
         for start in range(0, len(rows), 2000):
-            await conn.execute(insert(Product.__table__), rows[start : start + 2000])
+            await conn.execute(insert(cast(Table, Product.__table__)), rows[start : start + 2000])
         ids = {sku: pid for pid, sku in await conn.execute(select(Product.id, Product.sku))}
         stock = [
             {"product_id": ids[sku], "warehouse_id": wid, "on_hand": quantity, "reserved": 0}
@@ -92,7 +92,7 @@ async def seed_products(
             if quantity
         ]
         for start in range(0, len(stock), 2000):
-            await conn.execute(insert(Stock.__table__), stock[start : start + 2000])
+            await conn.execute(insert(cast(Table, Stock.__table__)), stock[start : start + 2000])
     return {sku: ids[sku] for sku in levels}
 
 
