@@ -100,3 +100,9 @@ async def test_cancelled_import_saves_nothing(bot_app: BotHarness) -> None:
     report = await bot_app.admin.send_document(CSV_OK, "products.csv", "text/csv")
     await bot_app.admin.tap(report, "Cancel")
     assert await _count_products(bot_app) == 0
+
+
+async def test_staff_cannot_import(bot_app: BotHarness) -> None:
+    reply = await bot_app.staff.send_document(CSV_OK, "products.csv", "text/csv")
+    assert "Not allowed" in (reply.text or "")
+    assert await _count_products(bot_app) == 0
