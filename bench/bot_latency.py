@@ -96,6 +96,18 @@ def start_bot(fake: FakeTelegram, url: str, folder: str) -> subprocess.Popen[byt
     return subprocess.Popen([sys.executable, "-m", "bot"], cwd=folder, env=env)
 
 
+def postgres_cpu() -> float:
+    """CPU seconds used so far by the PostgreSQL server's processes on this machine (all databases)."""
+    total = 0.0
+    for proc in psutil.process_iter(["name"]):
+        if proc.info["name"] == "postgres":
+            try:
+                total += sum(proc.cpu_times()[:2])
+            except psutil.NoSuchProcess:
+                continue
+    return total
+
+
 def query_for(rng: random.Random, product: dict[str, Any]) -> str:
     """Two words of a name, as staff type them (often without diacritics)."""
     words = [word for word in str(product["name"]).split() if len(word) > 2]
@@ -168,6 +180,7 @@ async def run_engine(engine: str, url: str, args: argparse.Namespace) -> None:
                 process = psutil.Process(bot.pid)
                 rss_warm = process.memory_info().rss / 2**20
                 cpu_before = sum(process.cpu_times()[:2])
+                server_before = postgres_cpu()
                 own_before = sum(psutil.Process().cpu_times()[:2])
                 since = len(fake.calls)
                 log: list[tuple[str, int, int]] = []
@@ -179,6 +192,7 @@ async def run_engine(engine: str, url: str, args: argparse.Namespace) -> None:
                 rss_end = process.memory_info().rss / 2**20
                 bot_cpu = sum(process.cpu_times()[:2]) - cpu_before
                 fake_cpu = sum(psutil.Process().cpu_times()[:2]) - own_before
+                server_cpu = postgres_cpu() - server_before
                 samples = latencies(fake.calls[since:], log)
             finally:
                 bot.send_signal(signal.SIGTERM)
@@ -212,6 +226,7 @@ async def run_engine(engine: str, url: str, args: argparse.Namespace) -> None:
         updates_per_second=round(len(log) / elapsed, 1),
         bot_cpu_ms_per_update=round(bot_cpu * 1000 / len(log), 2),
         fake_and_users_cpu_ms_per_update=round(fake_cpu * 1000 / len(log), 2),
+        postgres_cpu_ms_per_update=round(server_cpu * 1000 / len(log), 2) if engine == "postgres" else None,
         load_average=round(os.getloadavg()[0], 2),
         sigterm_exit_code=code,
     )
