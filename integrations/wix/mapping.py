@@ -273,22 +273,27 @@ async def store_mapping(session: AsyncSession, account_id: int, matches: Mapping
 
 
 async def stored_mapping(
-    session: AsyncSession, account_id: int, product_ids: Iterable[int] | None = None
+    session: AsyncSession, account_id: int, product_ids: Iterable[int]
 ) -> dict[int, WixProductInfo]:
-    """{product id: where it lives in Wix} as last stored (no stock: `current_quantity` is None)."""
-    query = select(*_STORED).where(WixProductMapping.account_id == account_id)
-    ids = sorted(set(product_ids)) if product_ids is not None else None
-    chunks = (
-        [query]
-        if ids is None
-        else [
-            query.where(WixProductMapping.product_id.in_(ids[start : start + _CHUNK]))
-            for start in range(0, len(ids), _CHUNK)
-        ]
-    )
+    """{product id: where it lives in Wix} as last stored (no stock: `current_quantity` is None).
+
+    A product whose SKU was edited since is left out: its Wix item holds the old SKU, and the next
+    reconcile maps it anew rather than a push sending its stock to another product's listing.
+    """
+    ids = sorted(set(product_ids))
     found: dict[int, WixProductInfo] = {}
-    for chunk in chunks:
-        for product_id, sku, wix_product, variant, item in await session.execute(chunk):
+    for start in range(0, len(ids), _CHUNK):
+        rows = await session.execute(
+            select(*_STORED, Product.sku_key)
+            .join(Product, Product.id == WixProductMapping.product_id)
+            .where(
+                WixProductMapping.account_id == account_id,
+                WixProductMapping.product_id.in_(ids[start : start + _CHUNK]),
+            )
+        )
+        for product_id, sku, wix_product, variant, item, ours in rows:
+            if sku_key(sku) != ours:
+                continue
             found[product_id] = WixProductInfo(
                 sku=sku,
                 product_id=wix_product,

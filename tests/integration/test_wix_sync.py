@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from domain.db import Database
-from domain.models import WixAccount, WixProductMapping
+from domain.models import Product, WixAccount, WixProductMapping
 from integrations.wix.channel import WixChannel
 from integrations.wix.models import CatalogVersion
 from tests.fakes import wix as endpoints
@@ -306,6 +306,28 @@ async def test_the_first_push_to_a_new_site_maps_it_with_a_full_sync(
     await channel.push_stock(shop.id)
     assert site.quantity("PLATE") == 3
     assert [run.trigger for run in await sync_runs(db, shop.id)] == ["reconcile", "outbox"]
+
+
+async def test_a_product_whose_sku_was_edited_is_not_pushed_to_its_old_listing(
+    db: Database, fake_wix: FakeWix, channel: WixChannel
+) -> None:
+    site = fake_wix.add_site()
+    site.add_product("MUG", 5)
+    shop = await connect(channel, site)
+    ids = await seed_products(db, {"MUG": 5})
+    await channel.refresh_mapping(shop.id)
+    async with db.transaction() as session:
+        product = await session.get(Product, ids["MUG"])
+        assert product is not None
+        product.sku, product.sku_key = "CUP", "CUP"
+    await receive(db, ids["MUG"], 3)
+
+    counts = await channel.push_stock(shop.id)
+
+    assert (counts.changed, counts.notes["missing"]) == (0, 1) and site.quantity("MUG") == 5
+    report = await channel.reconcile(shop.id)
+    assert report.problem_skus == {"CUP": "not in Wix", "MUG": "in Wix, not here"}
+    assert await _mappings(db, shop.id) == {}
 
 
 async def test_only_confirmed_items_leave_the_outbox(
