@@ -170,8 +170,17 @@ def _mapping_keyboard(tr: Translate, account_id: int) -> InlineKeyboardMarkup:
 _running: set[asyncio.Task[None]] = set()
 
 
-def _start(work: Awaitable[None]) -> None:
-    task = asyncio.ensure_future(work)
+def _start(work: Awaitable[None], tr: Translate, bot: Bot, status: Message) -> None:
+    """Run `work` after the update; an unexpected failure is logged and shown on `status`."""
+
+    async def guarded() -> None:
+        try:
+            await work
+        except Exception as exc:  # only its type: a driver's error text may quote the key being saved
+            log.error("wix: a task of /wix failed with %s", type(exc).__name__)
+            await _edit(bot, status, tr("error-unexpected"))
+
+    task = asyncio.ensure_future(guarded())
     _running.add(task)
     task.add_done_callback(_running.discard)
 
@@ -304,7 +313,7 @@ async def refresh_mapping(
     tr = _translator(i18n)
     status = await query.message.answer(tr("wix-mapping-running", name=escape(name)))
     make = partial(_channel, channels, settings, db)
-    _start(_refresh(tr, bot, status, make, callback_data.account_id, name, settings))
+    _start(_refresh(tr, bot, status, make, callback_data.account_id, name, settings), tr, bot, status)
 
 
 # --- adding a site -----------------------------------------------------------------------------
@@ -379,4 +388,4 @@ async def key_given(
     tr = _translator(i18n)
     status = await message.answer(tr("wix-checking", name=escape(data["name"])))
     make = partial(_channel, channels, settings, db)
-    _start(_add_site(tr, bot, status, make, data["name"], data["site_id"], key))
+    _start(_add_site(tr, bot, status, make, data["name"], data["site_id"], key), tr, bot, status)

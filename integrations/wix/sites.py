@@ -17,6 +17,7 @@ from typing import Any
 
 from pydantic import SecretStr
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.actors import Actor
@@ -197,7 +198,12 @@ async def save_site(
         row.last_error = None
         if catalog_version is not None:
             row.catalog_version = catalog_version.value
-        await session.flush()
+        try:
+            await session.flush()
+        except IntegrityError:  # another add of the same name or site won the race; its text quotes the key
+            raise ValidationError(
+                f"another Wix site is already called {name!r}", reason="wix_site_name_taken", value=name
+            ) from None
         return Site.of(row), created
 
 
