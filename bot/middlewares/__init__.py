@@ -7,6 +7,7 @@ from aiogram_i18n import I18nMiddleware
 
 from bot.middlewares.access import AccessMiddleware
 from bot.middlewares.database import UnitOfWorkMiddleware
+from bot.middlewares.serial import PerUserSerialMiddleware
 from bot.middlewares.throttling import ThrottleLimits, ThrottlingMiddleware
 from bot.middlewares.users import UserMiddleware
 from domain.db import Database
@@ -17,6 +18,7 @@ def setup_middlewares(
 ) -> None:
     core = i18n.core  # the Fluent core (typed as the base class by aiogram-i18n)
     dp.update.outer_middleware(ThrottlingMiddleware(limits, core, default_language))  # type: ignore[arg-type]
+    dp.update.outer_middleware(PerUserSerialMiddleware())  # one update at a time per user
     dp.update.outer_middleware(UnitOfWorkMiddleware(db))  # -> session
     dp.update.outer_middleware(UserMiddleware())  # -> user, actor
     i18n.setup(dp)  # -> i18n (needs user for the saved language)

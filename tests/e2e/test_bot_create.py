@@ -106,3 +106,19 @@ async def test_staff_cannot_import(bot_app: BotHarness) -> None:
     reply = await bot_app.staff.send_document(CSV_OK, "products.csv", "text/csv")
     assert "Not allowed" in (reply.text or "")
     assert await _count_products(bot_app) == 0
+
+
+async def test_a_double_tap_on_apply_imports_once(bot_app: BotHarness) -> None:
+    await bot_app.add_warehouse("MAIN")
+    report = await bot_app.admin.send_document(CSV_OK, "products.csv", "text/csv")
+    first = bot_app.admin.press(report, "Apply")["callback_query"]["id"]
+    second = bot_app.fake.press_button(
+        bot_app.admin, report.message_id, report.button("Apply")["callback_data"]
+    )
+    second_id = second["callback_query"]["id"]
+    fake = bot_app.fake
+    await fake.wait_until(lambda: None not in (fake.callback_answer(first), fake.callback_answer(second_id)))
+    answer = fake.callback_answer(second_id)
+    assert answer is not None and "outdated" in answer["text"]
+    card = await bot_app.staff.say("CSV-1")
+    assert "MAIN: 4 on hand" in (card.text or "")
