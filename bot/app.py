@@ -17,13 +17,13 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
-from aiogram.fsm.storage.memory import MemoryStorage
 from aiogram.methods.base import Response, TelegramMethod, TelegramType
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
 
 from bot.commands import menu_commands, register_commands
 from bot.errors import setup_errors
+from bot.fsm_storage import DatabaseStorage, UpdateIsolation
 from bot.logs import install_redaction
 from bot.middlewares import ThrottleLimits, setup_middlewares
 from bot.middlewares.i18n import build_i18n
@@ -88,7 +88,8 @@ def build_dispatcher(
 ) -> Dispatcher:
     """A Dispatcher with workflow data `settings`, `db`, `notifier` and every feature router."""
     i18n = build_i18n(settings.default_language)
-    dp = Dispatcher(storage=MemoryStorage())
+    storage = DatabaseStorage(db)
+    dp = Dispatcher(storage=storage, events_isolation=UpdateIsolation(storage))
     dp["settings"] = settings
     dp["db"] = db
     dp["notifier"] = notifier or TelegramNotifier(

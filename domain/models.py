@@ -394,3 +394,16 @@ class JobRun(Base):
     status: Mapped[str] = mapped_column(String(16), default="running")
     counts: Mapped[dict[str, Any]] = mapped_column(default=dict)
     error: Mapped[str | None] = mapped_column(Text)
+
+
+class FsmState(Base):
+    """A conversation's aiogram FSM state and data (see `bot.fsm_storage`): in the database, so a flow
+    survives a restart and every instance behind a load balancer sees the same one. `key` is built from
+    aiogram's StorageKey; a row with no state and no data is deleted, not kept."""
+
+    __tablename__ = "fsm_states"
+
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    state: Mapped[str | None] = mapped_column(String(255))
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    updated_at: Mapped[datetime] = mapped_column(server_default=func.now(), onupdate=func.now())
