@@ -197,7 +197,7 @@ class AllegroChannel:
                 return counts
             linked = await self.linker.link_products(client, account.id, products)
             await self.orders.apply_unmatched(account)  # lines waiting for an offer linked just now
-            result = await self._send(client, linked)
+            result = await self._send(client, account.id, linked)
             delivery = await self._settle(account, items, products, linked, result)
             counts.changed = len(result.updated)
             counts.failed = len(delivery.failed)
@@ -222,7 +222,7 @@ class AllegroChannel:
             await self.orders.apply_unmatched(account)  # lines waiting for an offer linked just now
             async with self.db.sessions() as session:
                 products = await product_refs(session, set(linked) | {item.product_id for item in items})
-            result = await self._send(client, linked, progress)
+            result = await self._send(client, account.id, linked, progress)
             delivery = await self._settle(account, items, products, linked, result)
             return _sync_report(account.name, products, linked, links, delivery)
 
@@ -290,13 +290,29 @@ class AllegroChannel:
             await self.alerts.reconnect(account.name, account.id)
 
     async def _send(
-        self, client: AllegroClient, linked: dict[int, list[Offer]], progress: Progress | None = None
+        self,
+        client: AllegroClient,
+        account_id: int,
+        linked: dict[int, list[Offer]],
+        progress: Progress | None = None,
     ) -> PushResult:
         async with self.db.sessions() as session:
             levels = await read_levels(session, [pid for pid, offers in linked.items() if offers])
+            zeroed = set(
+                await session.scalars(
+                    select(AllegroOffer.offer_id).where(
+                        AllegroOffer.account_id == account_id, AllegroOffer.last_pushed_quantity == 0
+                    )
+                )
+            )
         targets = [
             OfferTarget(
-                offer.id, product_id, levels[product_id], offer.stock.available if offer.stock else None
+                offer.id,
+                product_id,
+                levels[product_id],
+                offer.stock.available if offer.stock else None,
+                status=offer.publication.status if offer.publication else None,
+                zeroed=offer.id in zeroed,
             )
             for product_id, offers in linked.items()
             for offer in offers
@@ -311,7 +327,12 @@ class AllegroChannel:
         linked: dict[int, list[Offer]],
         result: PushResult,
     ) -> _Delivery:
-        """Record what each offer got, acknowledge the confirmed outbox rows, count the failures."""
+        """Record what each offer got, acknowledge the confirmed outbox rows, count the failures.
+
+        A 0 left alone on an offer showing another level is not recorded as its level: the offer still
+        shows what it had, and an ended one is thereby known as ended by the seller (not listed again,
+        see `integrations.allegro.push`).
+        """
         delivery = _Delivery()
         for product_id, offers in linked.items():
             reasons = [result.failed[offer.id] for offer in offers if offer.id in result.failed]
@@ -326,8 +347,9 @@ class AllegroChannel:
         confirmed = [
             {"offer": offer_id, "quantity": level, "at": now}
             for offer_id, level in result.levels.items()
-            if result.confirmed(offer_id)
+            if result.confirmed(offer_id) and offer_id not in result.left
         ]
+        statuses = [{"offer": offer_id, "status": status} for offer_id, status in result.statuses.items()]
         refused = [{"offer": offer_id, "error": reason} for offer_id, reason in result.failed.items()]
         async with self.db.transaction() as session:
             if confirmed:
@@ -340,6 +362,8 @@ class AllegroChannel:
                 await session.execute(
                     update(table).where(offer).values(last_error=bindparam("error")), refused
                 )
+            if statuses:
+                await session.execute(update(table).where(offer).values(status=bindparam("status")), statuses)
             await acknowledge(session, delivery.confirmed)
             for item in items:
                 if item.product_id in delivery.failed:

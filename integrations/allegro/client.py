@@ -201,17 +201,20 @@ class AllegroClient:
     async def get_product_offer(self, offer_id: str) -> Offer:
         return await self._get(Offer, f"/sale/product-offers/{_segment(offer_id)}")
 
-    async def patch_offer_stock(self, offer_id: str, available: int) -> Offer:
+    async def patch_offer_stock(self, offer_id: str, available: int, *, activate: bool = False) -> Offer:
         """Set one offer's available stock and return the offer once Allegro has applied it.
 
-        0 on an active offer ends it. An accepted (202) edit is followed until done, honouring
-        ``Retry-After``, for at most ``policy.operation_timeout`` seconds (then `AllegroTimeout`). A 409
-        (an earlier edit still running) is retried ``policy.conflict_attempts`` times, then raised as
-        `AllegroConflict`.
+        0 on an active offer ends it; ``activate`` also asks for publication status ``ACTIVE``, which
+        lists an ended offer again (Allegro needs ``available`` > 0 for that). An accepted (202) edit is
+        followed until done, honouring ``Retry-After``, for at most ``policy.operation_timeout`` seconds
+        (then `AllegroTimeout`). A 409 (an earlier edit still running) is retried
+        ``policy.conflict_attempts`` times, then raised as `AllegroConflict`.
         """
-        _check_range("available", available, 0, 2**31 - 1)
+        _check_range("available", available, 1 if activate else 0, 2**31 - 1)
         path = f"/sale/product-offers/{_segment(offer_id)}"
-        body = {"stock": {"available": available}}
+        body: dict[str, Any] = {"stock": {"available": available}}
+        if activate:
+            body["publication"] = {"status": str(PublicationStatus.ACTIVE)}
         attempts = self._policy.conflict_attempts
         for attempt in range(1, attempts + 1):
             ok = (200, 202) if attempt == attempts else (200, 202, 409)

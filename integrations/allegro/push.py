@@ -6,6 +6,12 @@ and its per-offer task report says which offers took the level. A level of 0 can
 depending on the zero-stock rule the offer is ended (PATCH ``stock.available: 0``) or left as it is.
 An offer that already shows the level is not sent anything. Levels are absolute, so sending one again
 after a crash or a failure is harmless.
+
+An ended offer stays ended whatever its stock, so a quantity command cannot bring it back. An offer
+that ended for lack of stock (our zero ended it, or it sold out and showed 0 when we last confirmed
+its level) is listed again, once the product has stock, by one PATCH of the level with publication
+status ``ACTIVE``. An offer ended while it still had stock was ended by the seller and stays ended;
+it gets the level by command like any other, so it is right if the seller lists it again.
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ from domain.channels import Progress
 from integrations.allegro.client import MAX_COMMAND_OFFERS, AllegroClient
 from integrations.allegro.config import ZERO_STOCK_END, ChannelRules
 from integrations.allegro.errors import AllegroError, AllegroInvalidGrant, AllegroTimeout
-from integrations.allegro.models import TaskStatus
+from integrations.allegro.models import PublicationStatus, TaskStatus
 
 log = logging.getLogger("integrations.allegro")
 
@@ -30,14 +36,22 @@ class OfferTarget:
     product_id: int
     level: int
     current: int | None  # the offer's stock as Allegro last showed it (None: unknown)
+    status: str | None = None  # the offer's publication status as Allegro last showed it
+    zeroed: bool = False  # the last level Allegro confirmed from us was 0
+
+    @property
+    def ended_for_lack_of_stock(self) -> bool:
+        return self.status == PublicationStatus.ENDED and self.zeroed
 
 
 @dataclass
 class PushResult:
     updated: set[str] = field(default_factory=set)
     unchanged: set[str] = field(default_factory=set)  # already at the level, or 0 left alone
+    left: set[str] = field(default_factory=set)  # 0 left alone while the offer shows another level
     failed: dict[str, str] = field(default_factory=dict)  # offer id -> why
     levels: dict[str, int] = field(default_factory=dict)  # offer id -> the level it was meant to get
+    statuses: dict[str, str] = field(default_factory=dict)  # offer id -> publication status after a PATCH
     commands: int = 0
     patches: int = 0
 
@@ -54,16 +68,19 @@ class StockPusher:
     ) -> PushResult:
         result = PushResult(levels={target.offer_id: target.level for target in targets})
         by_level: dict[int, list[str]] = {}
-        zeros: list[str] = []
+        patches: list[OfferTarget] = []  # zeros that end offers, levels that list ended offers again
         for target in targets:
-            if target.current == target.level:
+            if target.level > 0 and target.ended_for_lack_of_stock:
+                patches.append(target)
+            elif target.current == target.level:
                 result.unchanged.add(target.offer_id)
             elif target.level > 0:
                 by_level.setdefault(target.level, []).append(target.offer_id)
-            elif self._rules.zero_stock == ZERO_STOCK_END:
-                zeros.append(target.offer_id)
+            elif self._rules.zero_stock == ZERO_STOCK_END and target.status != PublicationStatus.ENDED:
+                patches.append(target)
             else:
                 result.unchanged.add(target.offer_id)
+                result.left.add(target.offer_id)
         total = len(targets)
         commands = [
             (level, offer_ids[start : start + MAX_COMMAND_OFFERS])
@@ -85,15 +102,19 @@ class StockPusher:
         for command_id, offer_ids in sent:
             await self._collect(client, command_id, offer_ids, result)
             await _report(progress, result, total)
-        for offer_id in zeros:
+        for target in patches:
             try:
-                await client.patch_offer_stock(offer_id, 0)
+                offer = await client.patch_offer_stock(
+                    target.offer_id, target.level, activate=target.level > 0
+                )
             except AllegroInvalidGrant:
                 raise
             except AllegroError as exc:
-                result.failed[offer_id] = _reason(exc)
+                result.failed[target.offer_id] = _reason(exc)
             else:
-                result.updated.add(offer_id)
+                result.updated.add(target.offer_id)
+                if offer.publication is not None and offer.publication.status:
+                    result.statuses[target.offer_id] = offer.publication.status
             result.patches += 1
             await _report(progress, result, total)
         return result

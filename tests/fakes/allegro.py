@@ -272,6 +272,7 @@ class FakeOperation:
     polls_left: int
     started_at: str
     done: bool = False
+    status: str | None = None  # the publication status the edit asked for
 
 
 @dataclass
@@ -924,11 +925,16 @@ class FakeAllegro:
             return _errors(
                 409, "OperationInProgressException", "A previous edit of this offer is in progress"
             )
-        available = json.loads(await request.read()).get("stock", {}).get("available")
-        if available is None:
+        body = json.loads(await request.read())
+        requested = body.get("stock", {}).get("available")
+        status = body.get("publication", {}).get("status")
+        if requested is None and status is None:
             return _vendor(offer.product())
+        available = offer.available if requested is None else requested
+        if status == "ACTIVE" and available == 0:
+            return _errors(422, "ConstraintViolationException", "An offer without stock cannot be activated")
         if not self.patch_async:
-            _set_stock(offer, available)
+            _edit_offer(offer, available, status)
             return _vendor(offer.product())
         operation = FakeOperation(
             id=str(uuid.uuid4()),
@@ -936,6 +942,7 @@ class FakeAllegro:
             available=available,
             polls_left=self.operation_polls,
             started_at=_now_iso(),
+            status=status,
         )
         state.operations[operation.id] = operation
         location = f"{self.url}/sale/product-offers/{offer.id}/operations/{operation.id}"
@@ -956,7 +963,7 @@ class FakeAllegro:
             return _vendor(body, status=202, headers={"Retry-After": str(self.operation_retry_after)})
         if not operation.done:
             operation.done = True
-            _set_stock(state.offers[operation.offer_id], operation.available)
+            _edit_offer(state.offers[operation.offer_id], operation.available, operation.status)
         return web.Response(
             status=303, headers={"Location": f"{self.url}/sale/product-offers/{operation.offer_id}"}
         )
@@ -1033,9 +1040,11 @@ class FakeAllegro:
         return _vendor({"tasks": command.tasks[offset : offset + limit]})
 
 
-def _set_stock(offer: FakeOffer, available: int) -> None:
+def _edit_offer(offer: FakeOffer, available: int, status: str | None) -> None:
     offer.available = available
-    if available == 0 and offer.status in ("ACTIVE", "ACTIVATING"):
+    if status is not None:
+        offer.status = status  # e.g. ACTIVE re-lists an ended offer (its stock was checked to be > 0)
+    elif available == 0 and offer.status in ("ACTIVE", "ACTIVATING"):
         offer.status = "ENDED"  # Allegro ends an active offer whose stock is set to 0
 
 
