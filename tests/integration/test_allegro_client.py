@@ -312,7 +312,9 @@ async def test_429_pauses_every_call_of_the_client(allegro: Allegro) -> None:
 
     await asyncio.gather(*(allegro.client.get_me() for _ in range(5)))
 
-    assert fake.count("/me", status=429) == 5
+    # A call that leaves after the first 429 came back waits at the gate instead of hitting the block,
+    # so how many of the five saw a 429 depends on scheduling; none may succeed before the pause ends.
+    assert 1 <= fake.count("/me", status=429) <= 5
     assert fake.count("/me", status=200) == 5
     last_429 = max(request.at for request in fake.requests_to("/me", status=429))
     assert min(request.at for request in fake.requests_to("/me", status=200)) >= last_429 + 0.19
