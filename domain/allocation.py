@@ -1,4 +1,4 @@
-"""Pure rule: which warehouses a channel sale takes its units from."""
+"""Pure rules: which warehouses a channel sale takes its units from, and what a line holds where."""
 
 from __future__ import annotations
 
@@ -30,3 +30,33 @@ def allocate(
             allocations[warehouse_id] = take
             remaining -= take
     return allocations, remaining
+
+
+Allocation = dict[int, int]
+"""Units per warehouse id."""
+
+
+def merge(first: Mapping[int, int], second: Mapping[int, int]) -> Allocation:
+    merged = dict(first)
+    for warehouse_id, units in second.items():
+        merged[warehouse_id] = merged.get(warehouse_id, 0) + units
+    return {warehouse_id: units for warehouse_id, units in merged.items() if units > 0}
+
+
+def take_back(allocation: Mapping[int, int], units: int, priority: Sequence[int]) -> Allocation:
+    """Which units to give back when a line shrinks: from the last warehouse in priority order first."""
+    order = list(reversed(warehouse_order(priority, list(allocation))))
+    given: Allocation = {}
+    for warehouse_id in order:
+        if units <= 0:
+            break
+        part = min(units, allocation[warehouse_id])
+        if part:
+            given[warehouse_id] = part
+            units -= part
+    return given
+
+
+def subtract(allocation: Mapping[int, int], part: Mapping[int, int]) -> Allocation:
+    left = {warehouse_id: units - part.get(warehouse_id, 0) for warehouse_id, units in allocation.items()}
+    return {warehouse_id: units for warehouse_id, units in left.items() if units > 0}

@@ -9,9 +9,10 @@ negative and never reserves more than is on hand.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -21,9 +22,11 @@ from domain.db import mark_stock_changed
 from domain.errors import InsufficientStockError, NotFoundError, ValidationError
 from domain.models import OperationType, Product, Stock, Warehouse
 from domain.oplog import log_operation
+from domain.stock_rules import release_units, reserve_units, return_units, sell_available, sell_reserved
 
 MAX_QUANTITY = 1_000_000
 WRITE_OFF_REASONS = ("damaged", "lost", "expired", "defective", "internal_use", "other")
+_CHUNK = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +61,21 @@ class ProductStock:
 
     def at(self, warehouse_id: int) -> StockLevel | None:
         return next((level for level in self.levels if level.warehouse_id == warehouse_id), None)
+
+
+async def read_levels(session: AsyncSession, product_ids: Iterable[int]) -> dict[int, int]:
+    """Available-to-sell (on hand minus reserved, over every warehouse) per product; never negative."""
+    ids = sorted(set(product_ids))
+    levels = dict.fromkeys(ids, 0)
+    for start in range(0, len(ids), _CHUNK):
+        rows = await session.execute(
+            select(Stock.product_id, func.sum(Stock.on_hand - Stock.reserved))
+            .where(Stock.product_id.in_(ids[start : start + _CHUNK]))
+            .group_by(Stock.product_id)
+        )
+        for product_id, available in rows.all():
+            levels[product_id] = max(0, int(available or 0))
+    return levels
 
 
 def _check_quantity(quantity: int) -> None:
@@ -296,7 +314,8 @@ class Inventory:
 
     # --- channel orders ------------------------------------------------------------------------
     # These never raise for lack of stock: a marketplace has already sold the units, so they take
-    # what there is and return how many they took; the caller records the shortage and alerts.
+    # what there is and return how many they took (`domain.stock_rules`, shared with
+    # `domain.stock_book.StockBook`); the caller records the shortage and alerts.
 
     async def reserve(
         self, actor: Actor, product_id: int, warehouse_id: int, quantity: int, *, external_ref: str
@@ -304,9 +323,8 @@ class Inventory:
         _check_quantity(quantity)
         product = await self._product(product_id, allow_archived=True)
         row = await self._locked(product_id, warehouse_id)
-        taken = max(0, min(quantity, row.available))
+        taken = reserve_units(row, quantity)
         if taken:
-            row.reserved += taken
             log_operation(
                 self.session,
                 actor,
@@ -325,9 +343,8 @@ class Inventory:
         _check_quantity(quantity)
         product = await self._product(product_id, allow_archived=True)
         row = await self._locked(product_id, warehouse_id)
-        given = min(quantity, row.reserved)
+        given = release_units(row, quantity)
         if given:
-            row.reserved -= given
             log_operation(
                 self.session,
                 actor,
@@ -357,11 +374,9 @@ class Inventory:
         _check_quantity(quantity)
         product = await self._product(product_id, allow_archived=True)
         row = await self._locked(product_id, warehouse_id)
-        from_reservation = min(reserved, row.reserved, quantity)
-        extra = min(quantity - from_reservation, row.available)
+        from_reservation = sell_reserved(row, min(reserved, quantity))
+        extra = sell_available(row, quantity - from_reservation)
         taken = from_reservation + extra
-        row.reserved -= from_reservation
-        row.on_hand -= taken
         if taken:
             log_operation(
                 self.session,
@@ -382,7 +397,7 @@ class Inventory:
         _check_quantity(quantity)
         product = await self._product(product_id, allow_archived=True)
         row = await self._locked(product_id, warehouse_id)
-        row.on_hand += quantity
+        return_units(row, quantity)
         log_operation(
             self.session,
             actor,

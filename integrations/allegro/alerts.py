@@ -10,7 +10,7 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
-from domain.notify import Notifier
+from domain.notify import Notifier, listed
 
 log = logging.getLogger("integrations.allegro")
 
@@ -18,14 +18,6 @@ KIND_RECONNECT = "token_reconnect"
 KIND_UNKNOWN_SKU = "unknown_sku"
 KIND_OVERSELL = "oversell"
 KIND_PUSH_FAILED = "push_failed"
-
-_MAX_LISTED = 20
-
-
-def listed(values: Sequence[str]) -> str:
-    """At most twenty values, then how many more: an alert must stay one readable message."""
-    shown = ", ".join(values[:_MAX_LISTED])
-    return shown if len(values) <= _MAX_LISTED else f"{shown} (+{len(values) - _MAX_LISTED})"
 
 
 class ChannelAlerts:

@@ -32,6 +32,7 @@ from sqlalchemy import Table, bindparam, select, update
 
 from domain.channels import AccountRef, Progress, RunCounts, SyncReport
 from domain.db import Database
+from domain.inventory import read_levels
 from domain.models import AccountState, AllegroAccount, AllegroOffer, Channel
 from domain.notify import Notifier
 from domain.outbox import OutboxItem, acknowledge, pending, record_failure
@@ -44,7 +45,7 @@ from integrations.allegro.connect import AllegroConnector, BootstrapOutcome
 from integrations.allegro.errors import AllegroError, AllegroInvalidGrant
 from integrations.allegro.hosts import resolve_hosts
 from integrations.allegro.models import Offer
-from integrations.allegro.offers import LinkReport, OfferLinker, ProductRef, product_refs, read_levels
+from integrations.allegro.offers import LinkReport, OfferLinker, ProductRef, product_refs
 from integrations.allegro.orders import OrderSync
 from integrations.allegro.push import OfferTarget, PushResult, StockPusher
 from integrations.allegro.store import DbTokenStore, account_key

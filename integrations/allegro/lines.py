@@ -23,11 +23,12 @@ from typing import Any, cast
 
 from sqlalchemy import Select, Table, and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import raiseload
 
+from domain.allocation import merge, subtract, take_back
 from domain.models import AllegroOffer, Channel, ChannelOrderLine, OrderLineState, Product
+from domain.product_index import ProductIndex
+from domain.stock_book import StockBook
 from domain.validation import sku_key
-from integrations.allegro.ledger import StockBook, merge, subtract, take_back
 from integrations.allegro.models import CheckoutForm, LineItem
 
 OFFER_NAME_LENGTH = 255
@@ -114,58 +115,19 @@ def unknown_key(sku: str | None, offer_id: str | None) -> str:
     return sku_key(sku) if sku else f"offer:{offer_id}"
 
 
-@dataclass
-class ProductIndex:
-    """Products a page may need, by SKU key, by id and by the offer linked to them."""
-
-    by_key: dict[str, Product] = field(default_factory=dict)
-    by_id: dict[int, Product] = field(default_factory=dict)
-    by_offer: dict[str, int] = field(default_factory=dict)
-
-    @classmethod
-    async def load(
-        cls,
-        session: AsyncSession,
-        account_id: int,
-        *,
-        skus: Iterable[str] = (),
-        offer_ids: Iterable[str] = (),
-        product_ids: Iterable[int] = (),
-    ) -> ProductIndex:
-        index = cls()
-        offers = sorted(set(offer_ids))
-        if offers:
-            links = await session.execute(
-                select(AllegroOffer.offer_id, AllegroOffer.product_id).where(
-                    AllegroOffer.account_id == account_id,
-                    AllegroOffer.offer_id.in_(offers),
-                    AllegroOffer.product_id.is_not(None),
-                )
-            )
-            index.by_offer = {offer_id: product_id for offer_id, product_id in links.all() if product_id}
-        keys = sorted({sku_key(sku) for sku in skus})
-        ids = sorted(set(product_ids) | set(index.by_offer.values()))
-        conditions = []
-        if keys:
-            conditions.append(Product.sku_key.in_(keys))
-        if ids:
-            conditions.append(Product.id.in_(ids))
-        if conditions:
-            products = await session.scalars(
-                select(Product).where(or_(*conditions)).options(raiseload(Product.eans))
-            )
-            for product in products:
-                index.by_id[product.id] = product
-                index.by_key[product.sku_key] = product
-        return index
-
-    def resolve(self, sku: str | None, offer_id: str | None) -> Product | None:
-        if sku:
-            product = self.by_key.get(sku_key(sku))
-            if product is not None:
-                return product
-        product_id = self.by_offer.get(offer_id) if offer_id else None
-        return self.by_id.get(product_id) if product_id is not None else None
+async def offer_links(session: AsyncSession, account_id: int, offer_ids: Iterable[str]) -> dict[str, int]:
+    """Product id per offer of the account linked to one (for `ProductIndex.load`)."""
+    offers = sorted(set(offer_ids))
+    if not offers:
+        return {}
+    links = await session.execute(
+        select(AllegroOffer.offer_id, AllegroOffer.product_id).where(
+            AllegroOffer.account_id == account_id,
+            AllegroOffer.offer_id.in_(offers),
+            AllegroOffer.product_id.is_not(None),
+        )
+    )
+    return {offer_id: product_id for offer_id, product_id in links.all() if product_id}
 
 
 async def load_lines(session: AsyncSession, account_id: int, order_ids: Iterable[str]) -> list[LineRow]:

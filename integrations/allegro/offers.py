@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.channels import Progress
 from domain.db import Database
-from domain.models import AllegroOffer, Product, Stock
+from domain.models import AllegroOffer, Product
 from domain.validation import sku_key
 from integrations.allegro.client import AllegroClient
 from integrations.allegro.config import ChannelRules
@@ -69,21 +69,6 @@ async def product_refs(session: AsyncSession, product_ids: Iterable[int] | None 
         chunk = query.where(Product.id.in_(ids[start : start + _CHUNK]))
         refs.extend(ProductRef(*row) for row in (await session.execute(chunk)).all())
     return refs
-
-
-async def read_levels(session: AsyncSession, product_ids: Iterable[int]) -> dict[int, int]:
-    """Available-to-sell (on hand minus reserved, over every warehouse) per product; never negative."""
-    ids = sorted(set(product_ids))
-    levels = dict.fromkeys(ids, 0)
-    for start in range(0, len(ids), _CHUNK):
-        rows = await session.execute(
-            select(Stock.product_id, func.sum(Stock.on_hand - Stock.reserved))
-            .where(Stock.product_id.in_(ids[start : start + _CHUNK]))
-            .group_by(Stock.product_id)
-        )
-        for product_id, available in rows.all():
-            levels[product_id] = max(0, int(available or 0))
-    return levels
 
 
 class OfferLinker:

@@ -22,21 +22,22 @@ from sqlalchemy import and_, func, select
 from domain.channels import RunCounts
 from domain.db import Database
 from domain.models import AllegroOffer, Channel, ChannelOrderLine, OrderLineState, Product
+from domain.product_index import ProductIndex
+from domain.stock_book import StockBook
 from integrations.allegro.accounts import AccountContext
 from integrations.allegro.alerts import ChannelAlerts
 from integrations.allegro.client import AllegroClient
 from integrations.allegro.config import ChannelRules
 from integrations.allegro.errors import AllegroNotFound
-from integrations.allegro.ledger import StockBook
 from integrations.allegro.lines import (
     LINE_COLUMNS,
     Findings,
     LineData,
     LineRow,
     OrderLedger,
-    ProductIndex,
     line_row,
     load_lines,
+    offer_links,
     unmatched_keys,
 )
 from integrations.allegro.models import CheckoutForm, CheckoutFormStatus, OrderEvent, OrderEventType
@@ -165,10 +166,9 @@ class OrderSync:
             rows = await load_lines(session, account.id, order_ids)
             index = await ProductIndex.load(
                 session,
-                account.id,
                 skus=[line.sku for line in lines if line.sku],
-                offer_ids=[line.offer_id for line in lines],
                 product_ids=[row.product_id for row in rows if row.product_id is not None],
+                offer_links=await offer_links(session, account.id, [line.offer_id for line in lines]),
             )
             unknown = [line for line in lines if index.resolve(line.sku, line.offer_id) is None]
             known_unknown = await unmatched_keys(session, account.id, unknown) if unknown else set()
@@ -268,7 +268,7 @@ class OrderSync:
             if not found:
                 return Findings(), 0
             index = await ProductIndex.load(
-                session, account.id, product_ids=[product_id for _, product_id in found.values()]
+                session, product_ids=[product_id for _, product_id in found.values()]
             )
             book = await StockBook.lock(session, account.actor, index.by_id)
             rows = sorted(found.values(), key=lambda pair: pair[0].id or 0)

@@ -7,12 +7,10 @@ it (see `integrations.allegro.tokens`).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from pydantic import SecretStr
 from sqlalchemy import select, update
 
-from domain.db import Database
+from domain.db import Database, as_utc
 from domain.models import AllegroAccount
 from integrations.allegro.models import TokenPair
 
@@ -26,11 +24,6 @@ def account_id_of(key: str) -> int:
         return int(key)
     except ValueError:
         raise LookupError(f"{key!r} is not an Allegro account id") from None
-
-
-def as_utc(moment: datetime) -> datetime:
-    """SQLite gives naive UTC timestamps back."""
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 class DbTokenStore:

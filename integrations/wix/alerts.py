@@ -11,8 +11,7 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
-from domain.notify import Notifier
-from integrations.allegro.alerts import listed
+from domain.notify import Notifier, listed
 
 log = logging.getLogger("integrations.wix")
 

@@ -40,12 +40,11 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.channels import RunCounts
-from domain.db import Database
+from domain.db import Database, as_utc
 from domain.models import Channel, ChannelOrderLine, OrderLineState, Product, WixAccount
+from domain.product_index import ProductIndex
+from domain.stock_book import StockBook
 from domain.validation import sku_key
-from integrations.allegro.ledger import StockBook
-from integrations.allegro.lines import ProductIndex
-from integrations.allegro.store import as_utc
 from integrations.wix.alerts import WixAlerts
 from integrations.wix.client import WixApiService
 from integrations.wix.models import OrderLineItem, WixOrder
@@ -332,7 +331,6 @@ class OrderImport:
             rows = await _load_lines(session, site.id, [order.id for order in orders])
             index = await ProductIndex.load(
                 session,
-                site.id,
                 skus=[line.sku for line in lines if line.sku],
                 product_ids=[row.product_id for row in rows if row.product_id is not None],
             )
@@ -381,7 +379,7 @@ class OrderImport:
             found = (await session.execute(query)).all()
             if not found:
                 return Findings(), 0, False
-            index = await ProductIndex.load(session, site.id, product_ids=[pid for _, pid in found])
+            index = await ProductIndex.load(session, product_ids=[pid for _, pid in found])
             book = await StockBook.lock(session, site.actor, index.by_id)
             ledger = WixLedger(session, site.id, book, index, [], set())
             with session.no_autoflush:

@@ -21,10 +21,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.actors import Actor
-from domain.db import Database
+from domain.db import Database, as_utc
 from domain.errors import NotFoundError, ValidationError
 from domain.models import AccountState, WixAccount, WixInventorySync
-from integrations.allegro.store import as_utc
 from integrations.wix.models import CatalogVersion
 
 log = logging.getLogger("integrations.wix")

@@ -29,11 +29,10 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.channels import Progress, RunCounts, SyncReport
-from domain.db import Database
+from domain.db import Database, as_utc
+from domain.inventory import read_levels
 from domain.models import Channel, WixInventorySync, WixProductMapping
 from domain.outbox import OutboxItem, acknowledge, pending, record_failure
-from integrations.allegro.offers import read_levels
-from integrations.allegro.store import as_utc
 from integrations.wix.alerts import WixAlerts
 from integrations.wix.client import WixApiService
 from integrations.wix.crawl import together

@@ -1,13 +1,12 @@
-"""Stock effects of a whole page of order events, applied in memory on rows locked once.
+"""Stock effects of a whole page of channel orders, applied in memory on rows locked once.
 
 `domain.inventory.Inventory` moves one product in one warehouse per call (two statements to lock the
-row, a flush per call): about 4 ms a line, so a page of 1,000 events would take seconds. A `StockBook`
-locks the stock rows of every product a page touches in one ``SELECT … FOR UPDATE`` (ordered by product
-and warehouse, the order every other writer locks in), changes them in memory, and `write` sends the
-changed rows and the operations it logged in one executemany each. The arithmetic is the inventory's
-channel-order rule (take what there is, report what was taken); every movement gets the operation row
-`domain.oplog.log_operation` would write and is marked for the outbox through `domain.db`, exactly as
-`Inventory.reserve`/`release`/`deduct`/`return_stock` do.
+row, a flush per call): about 4 ms a line, so a page of 1,000 order lines would take seconds. A
+`StockBook` locks the stock rows of every product a page touches in one ``SELECT … FOR UPDATE``
+(ordered by product and warehouse, the order every other writer locks in), changes them in memory, and
+`write` sends the changed rows and the operations it logged in one executemany each. The per-row
+arithmetic is `domain.stock_rules` (the inventory's too), the operation rows are
+`domain.oplog.operation_values`, and every movement is marked for the outbox through `domain.db`.
 """
 
 from __future__ import annotations
@@ -20,41 +19,14 @@ from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.actors import Actor
-from domain.allocation import allocate, warehouse_order
+from domain.allocation import Allocation, allocate, merge
 from domain.db import mark_stock_changed
 from domain.models import Operation, OperationType, Product, Stock
-
-Allocation = dict[int, int]
-"""Units per warehouse id."""
+from domain.oplog import operation_values
+from domain.stock_rules import release_units, reserve_units, return_units, sell_available, sell_reserved
 
 _LOCK_CHUNK = 1000
 _INSERT_CHUNK = 1000
-
-
-def merge(first: Mapping[int, int], second: Mapping[int, int]) -> Allocation:
-    merged = dict(first)
-    for warehouse_id, units in second.items():
-        merged[warehouse_id] = merged.get(warehouse_id, 0) + units
-    return {warehouse_id: units for warehouse_id, units in merged.items() if units > 0}
-
-
-def take_back(allocation: Mapping[int, int], units: int, priority: Sequence[int]) -> Allocation:
-    """Which units to give back when a line shrinks: from the last warehouse in priority order first."""
-    order = list(reversed(warehouse_order(priority, list(allocation))))
-    given: Allocation = {}
-    for warehouse_id in order:
-        if units <= 0:
-            break
-        part = min(units, allocation[warehouse_id])
-        if part:
-            given[warehouse_id] = part
-            units -= part
-    return given
-
-
-def subtract(allocation: Mapping[int, int], part: Mapping[int, int]) -> Allocation:
-    left = {warehouse_id: units - part.get(warehouse_id, 0) for warehouse_id, units in allocation.items()}
-    return {warehouse_id: units for warehouse_id, units in left.items() if units > 0}
 
 
 @dataclass(slots=True)
@@ -147,16 +119,14 @@ class StockBook:
         """Reserve up to ``quantity`` units by warehouse priority; returns what was reserved."""
         taken, _ = allocate(self.available(product.id), priority, quantity)
         for warehouse_id, units in taken.items():
-            self._row(product.id, warehouse_id).reserved += units
+            reserve_units(self._row(product.id, warehouse_id), units)
             self._log(OperationType.RESERVE, product, warehouse_id, -units, ref)
         return taken
 
     def release(self, product: Product, allocation: Mapping[int, int], ref: str) -> None:
         for warehouse_id, units in allocation.items():
-            row = self._row(product.id, warehouse_id)
-            given = min(units, row.reserved)
+            given = release_units(self._row(product.id, warehouse_id), units)
             if given:
-                row.reserved -= given
                 self._log(OperationType.RELEASE, product, warehouse_id, given, ref)
 
     def sell(
@@ -172,15 +142,13 @@ class StockBook:
         sold: Allocation = {}
         for warehouse_id, units in reserved.items():
             row = self._row(product.id, warehouse_id)
-            from_reservation = min(units, row.reserved, quantity - sum(sold.values()))
+            from_reservation = sell_reserved(row, min(units, quantity - sum(sold.values())))
             if from_reservation > 0:
-                row.reserved -= from_reservation
-                row.on_hand -= from_reservation
                 sold[warehouse_id] = from_reservation
         rest = quantity - sum(sold.values())
         extra, _ = allocate(self.available(product.id), priority, rest) if rest > 0 else ({}, 0)
         for warehouse_id, units in extra.items():
-            self._row(product.id, warehouse_id).on_hand -= units
+            sell_available(self._row(product.id, warehouse_id), units)
         if extra:
             self.changed_products.add(product.id)
             mark_stock_changed(self._session, [product.id])
@@ -193,7 +161,7 @@ class StockBook:
         """Return sold units to the warehouses they left."""
         for warehouse_id, units in allocation.items():
             if units > 0:
-                self._row(product.id, warehouse_id).on_hand += units
+                return_units(self._row(product.id, warehouse_id), units)
                 self._log(OperationType.RETURN, product, warehouse_id, units, ref)
 
     def _row(self, product_id: int, warehouse_id: int) -> _Level:
@@ -216,22 +184,16 @@ class StockBook:
         *,
         marks: bool = True,
     ) -> None:
-        # The columns `domain.oplog.log_operation` fills, as plain values: an ORM object per row
-        # would cost more than the rest of the page's work.
+        # Plain values, not ORM objects: an object per row would cost more than the rest of the page.
         self._operations.append(
-            {
-                "type": op_type,
-                "actor": self._actor.label,
-                "user_id": self._actor.user_id,
-                "product_id": product.id,
-                "sku": product.sku,
-                "warehouse_id": warehouse_id,
-                "to_warehouse_id": None,
-                "quantity_delta": delta,
-                "reason": None,
-                "changes": None,
-                "external_ref": ref,
-            }
+            operation_values(
+                self._actor,
+                op_type,
+                product,
+                warehouse_id=warehouse_id,
+                quantity_delta=delta,
+                external_ref=ref,
+            )
         )
         if marks:
             self.changed_products.add(product.id)
