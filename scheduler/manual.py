@@ -136,20 +136,23 @@ class ManualSyncs:
                 await self._run_target(sync, target)
         finally:
             sync.finished_at = runs.utcnow()
-            sync._finished.set()
-            sync.touch()
             failed = [t for t in sync.targets if t.state != TargetState.DONE]
             counts = merge_counts(report_counts(t.report) for t in sync.targets if t.report)
             error = "; ".join(f"{t.label}: {t.report.error if t.report else 'not run'}" for t in failed)
-            await asyncio.shield(
-                runs.finish_run(
-                    self.db,
-                    run_id,
-                    status=runs.FAILED if failed else runs.OK,
-                    counts=counts.as_dict(),
-                    error=error or None,
+            try:
+                await asyncio.shield(
+                    runs.finish_run(
+                        self.db,
+                        run_id,
+                        status=runs.FAILED if failed else runs.OK,
+                        counts=counts.as_dict(),
+                        error=error or None,
+                    )
                 )
-            )
+            finally:
+                # Finished only once its run record says so: /status and waiters then agree.
+                sync._finished.set()
+                sync.touch()
 
     async def _run_target(self, sync: ManualSync, target: SyncTarget) -> None:
         target.state = TargetState.RUNNING
