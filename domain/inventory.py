@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, bindparam, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -21,12 +22,70 @@ from domain.actors import Actor
 from domain.db import mark_stock_changed
 from domain.errors import InsufficientStockError, NotFoundError, ValidationError
 from domain.models import OperationType, Product, Stock, Warehouse
-from domain.oplog import log_operation
+from domain.oplog import insert_operation
 from domain.stock_rules import release_units, reserve_units, return_units, sell_available, sell_reserved
 
 MAX_QUANTITY = 1_000_000
 WRITE_OFF_REASONS = ("damaged", "lost", "expired", "defective", "internal_use", "other")
 _CHUNK = 500
+
+# Every movement runs the statements below, so they are built once, with bound parameters: building a
+# statement and computing its cache key cost more Python time than the round trip itself.
+_products = Product.__table__
+_warehouses = Warehouse.__table__
+_stock = Stock.__table__
+
+
+def _warehouse_column(param: str, column: str) -> Any:
+    return select(_warehouses.c[column]).where(_warehouses.c.id == bindparam(param)).scalar_subquery()
+
+
+# What a movement checks first, in one round trip: the product's columns (not the ORM object, whose
+# `eans` would cost another query) and the code and state of up to two warehouses (NULL when missing).
+_SUBJECT = select(
+    _products.c.id,
+    _products.c.sku,
+    _products.c.archived,
+    _warehouse_column("first", "code"),
+    _warehouse_column("first", "active"),
+    _warehouse_column("second", "code"),
+    _warehouse_column("second", "active"),
+).where(_products.c.id == bindparam("product_id"))
+_LEVELS = (
+    select(
+        _warehouses.c.id,
+        _warehouses.c.code,
+        _warehouses.c.name,
+        _warehouses.c.active,
+        _stock.c.on_hand,
+        _stock.c.reserved,
+    )
+    .select_from(
+        _warehouses.outerjoin(
+            _stock,
+            (_stock.c.warehouse_id == _warehouses.c.id) & (_stock.c.product_id == bindparam("product_id")),
+        )
+    )
+    .order_by(_warehouses.c.code)
+)
+_LOCK = (
+    select(Stock)
+    .where(Stock.product_id == bindparam("product_id"), Stock.warehouse_id == bindparam("warehouse_id"))
+    .with_for_update()
+    .execution_options(populate_existing=True)
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _ProductRow:
+    id: int
+    sku: str
+
+
+@dataclass(frozen=True, slots=True)
+class _WarehouseRow:
+    id: int
+    code: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,20 +164,17 @@ class Inventory:
     # --- reading -------------------------------------------------------------------------------
 
     async def stock_of(self, product_id: int, *, include_empty: bool = False) -> ProductStock:
-        result = await self.session.execute(
-            select(Warehouse, Stock)
-            .outerjoin(Stock, (Stock.warehouse_id == Warehouse.id) & (Stock.product_id == product_id))
-            .order_by(Warehouse.code)
-        )
+        result = await self.session.execute(_LEVELS, {"product_id": product_id})
         levels = []
-        for warehouse, stock in result.all():
-            on_hand = stock.on_hand if stock else 0
-            reserved = stock.reserved if stock else 0
-            if not include_empty and on_hand == 0 and reserved == 0 and not warehouse.active:
+        for warehouse_id, code, name, active, on_hand, reserved in result.all():
+            # The columns are NOT NULL: a NULL means the warehouse has no stock row for the product.
+            has_row = on_hand is not None
+            on_hand, reserved = on_hand or 0, reserved or 0
+            if not include_empty and on_hand == 0 and reserved == 0 and not active:
                 continue
-            if not include_empty and stock is None:
+            if not include_empty and not has_row:
                 continue
-            levels.append(StockLevel(warehouse.id, warehouse.code, warehouse.name, on_hand, reserved))
+            levels.append(StockLevel(warehouse_id, code, name, on_hand, reserved))
         return ProductStock(product_id, tuple(levels))
 
     async def available_by_warehouse(self, product_id: int) -> dict[int, int]:
@@ -127,31 +183,35 @@ class Inventory:
 
     # --- helpers ---------------------------------------------------------------------------------
 
-    async def _product(self, product_id: int, *, allow_archived: bool = False) -> Product:
-        product = await self.session.get(Product, product_id)
-        if product is None:
+    async def _product(
+        self, product_id: int, *warehouse_ids: int, allow_archived: bool = False
+    ) -> tuple[_ProductRow, Row[*tuple[Any, ...]]]:
+        """The product, checked, and the row `_warehouse` reads the given (at most two) warehouses from."""
+        first, second = (warehouse_ids[0], warehouse_ids[-1]) if warehouse_ids else (None, None)
+        params = {"product_id": product_id, "first": first, "second": second}
+        row = (await self.session.execute(_SUBJECT, params)).first()
+        if row is None:
             raise NotFoundError(f"product {product_id} does not exist", entity="product", id=product_id)
-        if product.archived and not allow_archived:
+        if row.archived and not allow_archived:
             raise NotFoundError(
-                f"product {product.sku} is archived", entity="product", id=product_id, sku=product.sku
+                f"product {row.sku} is archived", entity="product", id=product_id, sku=row.sku
             )
-        return product
+        return _ProductRow(row.id, row.sku), row
 
-    async def _warehouse(self, warehouse_id: int, *, must_be_active: bool = True) -> Warehouse:
-        warehouse = await self.session.get(Warehouse, warehouse_id)
-        if warehouse is None or (must_be_active and not warehouse.active):
+    @staticmethod
+    def _warehouse(
+        row: Row[*tuple[Any, ...]], index: int, warehouse_id: int, *, must_be_active: bool = True
+    ) -> _WarehouseRow:
+        code, active = row[3 + 2 * index], row[4 + 2 * index]
+        if code is None or (must_be_active and not active):
             raise NotFoundError(
                 f"warehouse {warehouse_id} does not exist or is inactive", entity="warehouse", id=warehouse_id
             )
-        return warehouse
+        return _WarehouseRow(warehouse_id, code)
 
     async def _select_for_update(self, product_id: int, warehouse_id: int) -> Stock | None:
-        return await self.session.scalar(
-            select(Stock)
-            .where(Stock.product_id == product_id, Stock.warehouse_id == warehouse_id)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        )
+        params: dict[str, Any] = {"product_id": product_id, "warehouse_id": warehouse_id}
+        return await self.session.scalar(_LOCK, params)
 
     async def _locked(self, product_id: int, warehouse_id: int) -> Stock:
         # The row nearly always exists: lock it in one round trip, create it only when missing.
@@ -169,7 +229,7 @@ class Inventory:
         assert row is not None  # inserted just above, by us or by a concurrent transaction
         return row
 
-    def _changed(self, product: Product) -> None:
+    def _changed(self, product: _ProductRow) -> None:
         mark_stock_changed(self.session, [product.id])
 
     async def _level(self, product_id: int, warehouse_id: int) -> ProductStock:
@@ -188,11 +248,11 @@ class Inventory:
         external_ref: str | None = None,
     ) -> ProductStock:
         _check_quantity(quantity)
-        product = await self._product(product_id)
-        await self._warehouse(warehouse_id)
+        product, subject = await self._product(product_id, warehouse_id)
+        self._warehouse(subject, 0, warehouse_id)
         row = await self._locked(product_id, warehouse_id)
         row.on_hand += quantity
-        log_operation(
+        await insert_operation(
             self.session,
             actor,
             OperationType.RECEIPT,
@@ -212,9 +272,9 @@ class Inventory:
             raise ValidationError(
                 "a transfer needs two different warehouses", reason="transfer_same_warehouse"
             )
-        product = await self._product(product_id)
-        source_wh = await self._warehouse(from_warehouse_id, must_be_active=False)
-        await self._warehouse(to_warehouse_id)
+        product, subject = await self._product(product_id, from_warehouse_id, to_warehouse_id)
+        source_wh = self._warehouse(subject, 0, from_warehouse_id, must_be_active=False)
+        self._warehouse(subject, 1, to_warehouse_id)
         # Lock in a fixed order so two opposite transfers cannot deadlock.
         first, second = sorted((from_warehouse_id, to_warehouse_id))
         rows = {first: await self._locked(product_id, first), second: await self._locked(product_id, second)}
@@ -230,7 +290,7 @@ class Inventory:
             )
         source.on_hand -= quantity
         target.on_hand += quantity
-        log_operation(
+        await insert_operation(
             self.session,
             actor,
             OperationType.TRANSFER,
@@ -250,8 +310,8 @@ class Inventory:
         reason = (reason or "").strip()
         if not reason:
             raise ValidationError("a write-off needs a reason", reason="write_off_reason")
-        product = await self._product(product_id, allow_archived=True)
-        warehouse = await self._warehouse(warehouse_id, must_be_active=False)
+        product, subject = await self._product(product_id, warehouse_id, allow_archived=True)
+        warehouse = self._warehouse(subject, 0, warehouse_id, must_be_active=False)
         row = await self._locked(product_id, warehouse_id)
         if row.available < quantity:
             raise InsufficientStockError(
@@ -263,7 +323,7 @@ class Inventory:
                 requested=quantity,
             )
         row.on_hand -= quantity
-        log_operation(
+        await insert_operation(
             self.session,
             actor,
             OperationType.WRITE_OFF,
@@ -285,8 +345,8 @@ class Inventory:
                 reason="count_invalid",
                 value=str(actual),
             )
-        product = await self._product(product_id, allow_archived=True)
-        warehouse = await self._warehouse(warehouse_id, must_be_active=False)
+        product, subject = await self._product(product_id, warehouse_id, allow_archived=True)
+        warehouse = self._warehouse(subject, 0, warehouse_id, must_be_active=False)
         row = await self._locked(product_id, warehouse_id)
         if actual < row.reserved:
             raise InsufficientStockError(
@@ -299,7 +359,7 @@ class Inventory:
             )
         delta = actual - row.on_hand
         row.on_hand = actual
-        log_operation(
+        await insert_operation(
             self.session,
             actor,
             OperationType.COUNT,
@@ -321,11 +381,11 @@ class Inventory:
         self, actor: Actor, product_id: int, warehouse_id: int, quantity: int, *, external_ref: str
     ) -> int:
         _check_quantity(quantity)
-        product = await self._product(product_id, allow_archived=True)
+        product, _ = await self._product(product_id, allow_archived=True)
         row = await self._locked(product_id, warehouse_id)
         taken = reserve_units(row, quantity)
         if taken:
-            log_operation(
+            await insert_operation(
                 self.session,
                 actor,
                 OperationType.RESERVE,
@@ -341,11 +401,11 @@ class Inventory:
         self, actor: Actor, product_id: int, warehouse_id: int, quantity: int, *, external_ref: str
     ) -> int:
         _check_quantity(quantity)
-        product = await self._product(product_id, allow_archived=True)
+        product, _ = await self._product(product_id, allow_archived=True)
         row = await self._locked(product_id, warehouse_id)
         given = release_units(row, quantity)
         if given:
-            log_operation(
+            await insert_operation(
                 self.session,
                 actor,
                 OperationType.RELEASE,
@@ -372,13 +432,13 @@ class Inventory:
         Returns how many units left on-hand (less than `quantity` when the shelf was short).
         """
         _check_quantity(quantity)
-        product = await self._product(product_id, allow_archived=True)
+        product, _ = await self._product(product_id, allow_archived=True)
         row = await self._locked(product_id, warehouse_id)
         from_reservation = sell_reserved(row, min(reserved, quantity))
         extra = sell_available(row, quantity - from_reservation)
         taken = from_reservation + extra
         if taken:
-            log_operation(
+            await insert_operation(
                 self.session,
                 actor,
                 OperationType.SALE,
@@ -395,10 +455,10 @@ class Inventory:
         self, actor: Actor, product_id: int, warehouse_id: int, quantity: int, *, external_ref: str
     ) -> None:
         _check_quantity(quantity)
-        product = await self._product(product_id, allow_archived=True)
+        product, _ = await self._product(product_id, allow_archived=True)
         row = await self._locked(product_id, warehouse_id)
         return_units(row, quantity)
-        log_operation(
+        await insert_operation(
             self.session,
             actor,
             OperationType.RETURN,

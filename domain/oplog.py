@@ -1,17 +1,31 @@
 """Writing to the operations log: the one place that builds `Operation` rows.
 
-`operation_values` is the row as plain column values: `log_operation` makes an ORM object of it, and
-`domain.stock_book.StockBook` inserts a page's worth of them in one executemany.
+`operation_values` is the row as plain column values: `log_operation` makes an ORM object of it,
+`insert_operation` inserts it at once, and `domain.stock_book.StockBook` inserts a page's worth of
+them in one executemany.
 """
 
 from __future__ import annotations
 
-from typing import Any, TypedDict, Unpack
+from typing import Any, Protocol, TypedDict, Unpack, cast
 
+from sqlalchemy import Table, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.actors import Actor
 from domain.models import Operation, OperationType, Product
+
+_INSERT = insert(cast(Table, Operation.__table__))
+
+
+class ProductRef(Protocol):
+    """What a log row needs of its product: a `Product` or a lighter row of its columns."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def sku(self) -> str: ...
 
 
 class OperationColumns(TypedDict, total=False):
@@ -24,7 +38,7 @@ class OperationColumns(TypedDict, total=False):
 
 
 def operation_values(
-    actor: Actor, op_type: OperationType, product: Product, **columns: Unpack[OperationColumns]
+    actor: Actor, op_type: OperationType, product: ProductRef, **columns: Unpack[OperationColumns]
 ) -> dict[str, Any]:
     return {
         "type": op_type,
@@ -52,3 +66,15 @@ def log_operation(
     operation = Operation(**operation_values(actor, op_type, product, **columns))
     session.add(operation)
     return operation
+
+
+async def insert_operation(
+    session: AsyncSession,
+    actor: Actor,
+    op_type: OperationType,
+    product: ProductRef,
+    **columns: Unpack[OperationColumns],
+) -> None:
+    """The row inserted at once, for stock movements: nobody reads it back, so the ORM unit of work
+    (an object, its identity, a flush step) would be pure overhead on every movement."""
+    await session.execute(_INSERT, operation_values(actor, op_type, product, **columns))

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import and_, delete, func, literal, select, true, tuple_, union_all
+from sqlalchemy import Table, and_, bindparam, delete, func, literal, select, true, tuple_, union_all
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -30,8 +30,12 @@ class OutboxItem:
     attempts: int
 
 
-def _upsert_statement(dialect: str, product_ids: list[int]) -> Any:
-    """One INSERT … SELECT for every (changed product, active account) pair, whatever their number."""
+def _upsert_statement(dialect: str) -> Any:
+    """One INSERT … SELECT for every (changed product, active account) pair, whatever their number.
+
+    The ids are an expanding parameter, so the statement is built once per dialect (`_UPSERTS`):
+    building it and computing its cache key cost more than the round trip on every stock change.
+    """
     accounts = union_all(
         select(literal(Channel.ALLEGRO.value).label("channel"), AllegroAccount.id.label("account_id")).where(
             AllegroAccount.state == AccountState.ACTIVE
@@ -41,16 +45,21 @@ def _upsert_statement(dialect: str, product_ids: list[int]) -> Any:
     pairs = (
         select(Product.id, accounts.c.channel, accounts.c.account_id, literal(1), literal(0))
         .join(accounts, true())
-        .where(Product.id.in_(product_ids))
+        .where(Product.id.in_(bindparam("product_ids", expanding=True)))
     )
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    stmt = insert(StockOutbox).from_select(
+    # On the table, not the entity: an ORM insert given parameters would run as an ORM bulk insert.
+    outbox = cast(Table, StockOutbox.__table__)
+    stmt = insert(outbox).from_select(
         ["product_id", "channel", "account_id", "generation", "attempts"], pairs
     )
     return stmt.on_conflict_do_update(
         index_elements=["product_id", "channel", "account_id"],
-        set_={"generation": StockOutbox.generation + 1, "changed_at": func.now(), "attempts": 0},
+        set_={"generation": outbox.c.generation + 1, "changed_at": func.now(), "attempts": 0},
     )
+
+
+_UPSERTS: dict[str, Any] = {}
 
 
 def write_outbox_rows(session: Session, product_ids: Iterable[int]) -> int:
@@ -62,7 +71,11 @@ def write_outbox_rows(session: Session, product_ids: Iterable[int]) -> int:
     ids = sorted(set(product_ids))
     if not ids:
         return 0
-    result = session.execute(_upsert_statement(session.get_bind().dialect.name, ids))
+    dialect = session.get_bind().dialect.name
+    statement = _UPSERTS.get(dialect)
+    if statement is None:
+        statement = _UPSERTS[dialect] = _upsert_statement(dialect)
+    result = session.execute(statement, {"product_ids": ids})
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
