@@ -20,7 +20,7 @@ from tests.fakes.telegram import FakeTelegram
 from tests.fakes.wix import FakeWix
 
 CLI = str(Path(sys.executable).with_name("warehouse-bot"))
-WRONG_TOKEN = "123456789:AAThisIsNotTheRightTokenForTheFakeBotApi0"
+WRONG_TOKEN = "123456789:AAThisIsNotTheFakeBotApiToken"
 
 
 async def _accounts(db: Database, allegro: FakeAllegro, wix: FakeWix) -> list[str]:

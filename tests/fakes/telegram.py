@@ -37,7 +37,7 @@ from PIL import Image, UnidentifiedImageError
 Json = dict[str, Any]
 T = TypeVar("T")
 
-DEFAULT_TOKEN = "123456789:AAFakeTelegramTokenForEndToEndTests00"
+DEFAULT_TOKEN = "123456789:AAFakeTelegramTokenForE2ETests"
 MAX_TEXT_LENGTH = 4096
 MAX_CAPTION_LENGTH = 1024
 MAX_CALLBACK_DATA_BYTES = 64

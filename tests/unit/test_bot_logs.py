@@ -7,7 +7,7 @@ from pydantic import SecretStr
 
 from bot.logs import install_redaction
 
-TOKEN = "987654321:AAHsecretPartOfTheTokenThatMustNotLeak"
+TOKEN = "987654321:AAHsecretPartOfTheTokenMustNotLeak"
 
 
 def test_token_is_redacted_from_messages_arguments_and_tracebacks(caplog: pytest.LogCaptureFixture) -> None:

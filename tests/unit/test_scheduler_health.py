@@ -40,7 +40,7 @@ def test_scrub_removes_known_secrets_and_secret_shapes() -> None:
     text = (
         "POST https://user:hunter22@db/x failed: Authorization: Bearer abcdefghijklmnop "
         "access_token=XYZ123456 {'api_key': 'IST.secretkey'} "
-        "https://api.telegram.org/bot123456789:AAFakeTelegramTokenForEndToEndTests00/getMe "
+        "https://api.telegram.org/bot123456789:AAFakeTelegramTokenForE2ETests/getMe "
         "my-own-secret-value"
     )
     cleaned = scrub(text, ["my-own-secret-value", "x"])
