@@ -232,9 +232,23 @@ class Inventory:
     def _changed(self, product: _ProductRow) -> None:
         mark_stock_changed(self.session, [product.id])
 
-    async def _level(self, product_id: int, warehouse_id: int) -> ProductStock:
+    async def _level(self, product_id: int) -> ProductStock:
         await self.session.flush()
         return await self.stock_of(product_id)
+
+    @staticmethod
+    def _require_available(
+        row: Stock, product: _ProductRow, warehouse_code: str, quantity: int, action: str
+    ) -> None:
+        if row.available < quantity:
+            raise InsufficientStockError(
+                f"only {row.available} of {product.sku} available in {warehouse_code}, "
+                f"cannot {action} {quantity}",
+                sku=product.sku,
+                warehouse=warehouse_code,
+                available=row.available,
+                requested=quantity,
+            )
 
     # --- staff movements -----------------------------------------------------------------------
 
@@ -262,7 +276,7 @@ class Inventory:
             external_ref=external_ref,
         )
         self._changed(product)
-        return await self._level(product_id, warehouse_id)
+        return await self._level(product_id)
 
     async def transfer(
         self, actor: Actor, product_id: int, from_warehouse_id: int, to_warehouse_id: int, quantity: int
@@ -279,15 +293,7 @@ class Inventory:
         first, second = sorted((from_warehouse_id, to_warehouse_id))
         rows = {first: await self._locked(product_id, first), second: await self._locked(product_id, second)}
         source, target = rows[from_warehouse_id], rows[to_warehouse_id]
-        if source.available < quantity:
-            raise InsufficientStockError(
-                f"only {source.available} of {product.sku} available in {source_wh.code}, "
-                f"cannot move {quantity}",
-                sku=product.sku,
-                warehouse=source_wh.code,
-                available=source.available,
-                requested=quantity,
-            )
+        self._require_available(source, product, source_wh.code, quantity, "move")
         source.on_hand -= quantity
         target.on_hand += quantity
         await insert_operation(
@@ -301,7 +307,7 @@ class Inventory:
         )
         # Total available does not change, but channels with per-warehouse rules may care.
         self._changed(product)
-        return await self._level(product_id, from_warehouse_id)
+        return await self._level(product_id)
 
     async def write_off(
         self, actor: Actor, product_id: int, warehouse_id: int, quantity: int, reason: str
@@ -313,15 +319,7 @@ class Inventory:
         product, subject = await self._product(product_id, warehouse_id, allow_archived=True)
         warehouse = self._warehouse(subject, 0, warehouse_id, must_be_active=False)
         row = await self._locked(product_id, warehouse_id)
-        if row.available < quantity:
-            raise InsufficientStockError(
-                f"only {row.available} of {product.sku} available in {warehouse.code}, "
-                f"cannot write off {quantity}",
-                sku=product.sku,
-                warehouse=warehouse.code,
-                available=row.available,
-                requested=quantity,
-            )
+        self._require_available(row, product, warehouse.code, quantity, "write off")
         row.on_hand -= quantity
         await insert_operation(
             self.session,
@@ -333,7 +331,7 @@ class Inventory:
             reason=reason[:255],
         )
         self._changed(product)
-        return await self._level(product_id, warehouse_id)
+        return await self._level(product_id)
 
     async def count(
         self, actor: Actor, product_id: int, warehouse_id: int, actual: int
@@ -370,7 +368,7 @@ class Inventory:
         )
         if delta:
             self._changed(product)
-        return delta, await self._level(product_id, warehouse_id)
+        return delta, await self._level(product_id)
 
     # --- channel orders ------------------------------------------------------------------------
     # These never raise for lack of stock: a marketplace has already sold the units, so they take
