@@ -1,0 +1,6 @@
+"""The Telegram bot: composition root, routers, middlewares, views and the command line."""
+
+from bot.telegram_models import defer_telegram_model_build
+
+# Before anything imports aiogram: its ~600 pydantic models are then built on first use.
+defer_telegram_model_build()

@@ -17,7 +17,18 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
+from aiogram.methods import (
+    AnswerCallbackQuery,
+    DeleteMessage,
+    EditMessageReplyMarkup,
+    EditMessageText,
+    GetFile,
+    GetUpdates,
+    SendMessage,
+    SendPhoto,
+)
 from aiogram.methods.base import Response, TelegramMethod, TelegramType
+from aiogram.types import Update
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
 
@@ -31,6 +42,7 @@ from bot.notify import TelegramNotifier
 from bot.routers import FEATURE_MODULES, feature_routers, release_routers
 from bot.routers.alerts import alert_buttons
 from bot.settings import Settings
+from bot.telegram_models import warm_up
 from domain.channels import StockChannel
 from domain.db import Database
 from domain.migrations import upgrade_database
@@ -44,6 +56,16 @@ FINISH_UPDATES_SECONDS = 10.0
 # Every update holds a connection while it is handled: room for a few dozen people at once without
 # opening and closing overflow connections (each costs several round trips on PostgreSQL).
 POOL_SIZE = 20
+EVERYDAY_METHODS: tuple[type[TelegramMethod[Any]], ...] = (
+    GetUpdates,
+    SendMessage,
+    SendPhoto,
+    EditMessageText,
+    EditMessageReplyMarkup,
+    AnswerCallbackQuery,
+    DeleteMessage,
+    GetFile,
+)
 
 
 class BotSession(AiohttpSession):
@@ -55,14 +77,18 @@ class BotSession(AiohttpSession):
     connections when the Bot API server is reached over plain HTTP (a self-hosted server, a test fake).
     """
 
-    _response_types: ClassVar[dict[Any, type]] = {}
+    _response_types: ClassVar[dict[Any, type[Response[Any]]]] = {}
+
+    @classmethod
+    def response_type(cls, returning: Any) -> type[Response[Any]]:
+        if returning not in cls._response_types:
+            cls._response_types[returning] = Response[returning]
+        return cls._response_types[returning]
 
     def check_response(
         self, bot: Bot, method: TelegramMethod[TelegramType], status_code: int, content: str
     ) -> Response[TelegramType]:
-        returning = method.__returning__
-        if returning not in self._response_types:
-            self._response_types[returning] = Response[returning]  # type: ignore[valid-type]
+        self.response_type(method.__returning__)
         return super().check_response(bot, method, status_code, content)
 
     async def close(self) -> None:
@@ -116,10 +142,18 @@ async def _finish_updates(dispatcher: Dispatcher) -> None:
         await asyncio.wait(pending, timeout=FINISH_UPDATES_SECONDS)
 
 
-async def _freeze_heap() -> None:
-    # What is loaded by now (aiogram's ~300 pydantic models, SQLAlchemy, the translations) lives as
-    # long as the process; a full garbage collection walking it takes ~0.3 s and stalls every update
-    # in flight, so it is moved out of the collector's sight.
+def build_everyday_models() -> None:
+    """Build now the aiogram models that nearly every update needs (bot/telegram_models.py defers
+    them to first use; the first user would wait ~0.5 s for them)."""
+    warm_up([Update, *EVERYDAY_METHODS])
+    warm_up(BotSession.response_type(method.__returning__) for method in EVERYDAY_METHODS)
+
+
+async def _settle_heap() -> None:
+    build_everyday_models()
+    # What is loaded by now (the models above, SQLAlchemy, the translations) lives as long as the
+    # process; a full garbage collection walking it takes ~0.3 s and stalls every update in flight,
+    # so it is moved out of the collector's sight.
     gc.collect()
     gc.freeze()
 
@@ -213,7 +247,7 @@ async def run_bot(
     # --- background work (scheduler/): jobs start once this instance holds the leader lock ---
     background = await start_background(settings, db, dp["notifier"], channels=channels)
     dp["scheduler"], dp["channels"] = background.runner, background.channels
-    dp.startup.register(_freeze_heap)  # last: after the translations and the menu are loaded
+    dp.startup.register(_settle_heap)  # last: after the translations and the menu are loaded
     try:
         with _stop_on_signals(stop) if handle_signals else _no_signals():
             if settings.webhook_url:

@@ -19,6 +19,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
+import bot  # noqa: F401  (before any test imports aiogram: its models are then built on first use)
 from domain.db import Database
 from domain.migrations import upgrade_database
 from domain.models import Base

@@ -1,0 +1,125 @@
+"""bot/telegram_models.py: aiogram's models are built on first use, and parse exactly as when
+aiogram builds them all on import."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from typing import Any
+
+from pydantic import BaseModel
+
+from bot.telegram_models import is_deferred
+
+CHAT = {"id": 42, "type": "private", "first_name": "Ola"}
+USER = {"id": 42, "is_bot": False, "first_name": "Ola", "language_code": "pl"}
+KEYBOARD = {"inline_keyboard": [[{"text": "▶", "callback_data": "page:2"}]]}
+UPDATES: list[dict[str, Any]] = [
+    {
+        "update_id": 1,
+        "message": {
+            "message_id": 10,
+            "date": 1_700_000_000,
+            "chat": CHAT,
+            "from": USER,
+            "text": "/start <b>&",
+            "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
+            "reply_to_message": {
+                "message_id": 9,
+                "date": 1_700_000_000,
+                "chat": CHAT,
+                "photo": [{"file_id": "p", "file_unique_id": "u", "width": 90, "height": 90}],
+            },
+        },
+    },
+    {
+        "update_id": 2,
+        "message": {
+            "message_id": 11,
+            "date": 1_700_000_001,
+            "chat": CHAT,
+            "from": USER,
+            "document": {"file_id": "d", "file_unique_id": "du", "file_name": "stock.csv", "file_size": 10},
+            "forward_origin": {"type": "user", "date": 1_700_000_000, "sender_user": USER},
+        },
+    },
+    {
+        "update_id": 3,
+        "callback_query": {
+            "id": "c1",
+            "from": USER,
+            "chat_instance": "ci",
+            "data": "page:2",
+            "message": {
+                "message_id": 12,
+                "date": 1_700_000_002,
+                "chat": CHAT,
+                "text": "list",
+                "reply_markup": KEYBOARD,
+            },
+        },
+    },
+]
+
+PARSE = """
+import json, sys
+{prelude}
+from aiogram.methods import EditMessageText, SendMessage
+from aiogram.types import Message, Update
+deferred_after_import = not Message.__pydantic_complete__
+updates = [Update.model_validate(u).model_dump(mode="json", exclude_none=True) for u in json.load(sys.stdin)]
+methods = [
+    method.model_dump(mode="json", exclude_defaults=True)
+    for method in (
+        SendMessage(chat_id=42, text="a", reply_markup={keyboard!r}),
+        EditMessageText(chat_id=42, message_id=1, text="b"),
+    )
+]
+print(json.dumps({{"deferred": deferred_after_import, "updates": updates, "methods": methods}}))
+"""
+
+
+def _parse_in_fresh_interpreter(prelude: str) -> dict[str, Any]:
+    script = PARSE.format(prelude=prelude, keyboard=KEYBOARD)
+    done = subprocess.run(
+        [sys.executable, "-c", script], input=json.dumps(UPDATES), capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    result: dict[str, Any] = json.loads(done.stdout)
+    return result
+
+
+def test_models_are_built_on_first_use_and_parse_as_eagerly_built_ones() -> None:
+    lazy = _parse_in_fresh_interpreter("import bot")
+    eager = _parse_in_fresh_interpreter("")
+
+    assert lazy["deferred"] is True  # if aiogram changed its import-time loop, this notices
+    assert eager["deferred"] is False
+    assert lazy["updates"] == eager["updates"]
+    assert lazy["methods"] == eager["methods"]
+    assert lazy["updates"][2]["callback_query"]["message"]["reply_markup"] == KEYBOARD
+
+
+def test_everyday_models_are_built_at_start_up() -> None:
+    from aiogram.methods import AnswerCallbackQuery, SendMessage
+    from aiogram.types import Update
+
+    from bot.app import BotSession, build_everyday_models
+
+    build_everyday_models()
+
+    assert not is_deferred(Update)
+    assert not is_deferred(SendMessage)
+    assert not is_deferred(BotSession.response_type(AnswerCallbackQuery.__returning__))
+
+
+def test_other_models_still_resolve_forward_references_from_the_callers_namespace() -> None:
+    class Order(BaseModel):
+        line: Line | None = None
+
+    class Line(BaseModel):
+        sku: str
+
+    assert Order.model_rebuild() is True  # `Line` is found in this function's frame
+    assert Order.model_validate({"line": {"sku": "A-1"}}).line == Line(sku="A-1")
