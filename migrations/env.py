@@ -10,6 +10,7 @@ from sqlalchemy.engine import Connection
 
 from domain.db import create_engine
 from domain.models import Base
+from domain.search_index import include_name
 
 config = context.config
 if config.config_file_name is not None and config.attributes.get("configure_logging", True):
@@ -34,6 +35,7 @@ def _configure(connection: Connection | None = None, url: str | None = None) -> 
         target_metadata=target_metadata,
         render_as_batch=True,
         compare_type=True,
+        include_name=include_name,  # SQLite's FTS index is raw DDL, not ORM metadata
         literal_binds=connection is None,
     )
 

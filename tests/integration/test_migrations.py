@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from domain.db import create_engine
 from domain.migrations import downgrade_database, upgrade_database
 from domain.models import Base
+from domain.search_index import FTS_TABLE, include_name, is_index_table
 from tests.conftest import PG_ADMIN_URL
 
 
@@ -48,11 +49,14 @@ async def _inspect(url: str, work: Any) -> Any:
 
 
 def _tables(connection: Connection) -> set[str]:
-    return set(inspect(connection).get_table_names()) - {"alembic_version"}
+    names = set(inspect(connection).get_table_names()) - {"alembic_version"}
+    return {name for name in names if not is_index_table(name)}
 
 
 def _differences(connection: Connection) -> list[Any]:
-    context = MigrationContext.configure(connection, opts={"compare_type": True})
+    # SQLite's FTS index is raw DDL outside the ORM metadata: env.py leaves it out the same way.
+    options = {"compare_type": True, "include_name": include_name}
+    context = MigrationContext.configure(connection, opts=options)
     return list(compare_metadata(context, Base.metadata))
 
 
@@ -83,3 +87,37 @@ async def test_trigram_index_exists_on_postgresql(fresh_url: str, pg_only: None)
         )
 
     assert "gin_trgm_ops" in await _inspect(fresh_url, index_definition)
+
+
+def _search_index_objects(connection: Connection) -> set[tuple[str, str]]:
+    rows = connection.execute(text("SELECT type, name FROM sqlite_master WHERE name LIKE 'products_fts%'"))
+    return {(str(kind), str(name)) for kind, name in rows}
+
+
+async def test_sqlite_search_index_indexes_existing_rows_and_goes_away(fresh_url: str, backend: str) -> None:
+    if backend != "sqlite":
+        pytest.skip("the FTS5 index exists on SQLite only")
+    await upgrade_database(fresh_url, "0002")
+    engine = create_engine(fresh_url)
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(
+                text(
+                    "INSERT INTO products (id, sku, sku_key, name, name_search, archived, version) "
+                    "VALUES (7, 'K-1', 'k-1', 'Kubek Łódź', 'kubek lodz k 1', 0, 1)"
+                )
+            )
+    finally:
+        await engine.dispose()
+    await upgrade_database(fresh_url)
+
+    def found(connection: Connection) -> list[int]:
+        query = text(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH '\"lodz\"'")
+        return list(connection.execute(query).scalars())
+
+    assert await _inspect(fresh_url, found) == [7]
+    objects = await _inspect(fresh_url, _search_index_objects)
+    triggers = {name for kind, name in objects if kind == "trigger"}
+    assert triggers == {f"{FTS_TABLE}_ai", f"{FTS_TABLE}_au", f"{FTS_TABLE}_ad"}
+    await downgrade_database(fresh_url, "0002")
+    assert await _inspect(fresh_url, _search_index_objects) == set()

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Sequence
 
 import pytest
+from sqlalchemy import delete, insert, select, text, update
 
 from domain import search
-from domain.catalog import Catalog
+from domain.catalog import Catalog, name_search_text
 from domain.db import Database
+from domain.models import Product
 from domain.search import MatchKind, SearchResult, search_products
+from domain.search_index import FTS_TABLE, match_query, products_fts
+from domain.validation import sku_key
 from tests.integration.seed import ACTOR, EAN, UPC_A
 
 
@@ -154,3 +159,199 @@ async def test_a_sku_made_of_digits_wins_over_the_same_ean(db: Database) -> None
     await _catalog(db, ("OTHER-1", "Has the code as EAN", [EAN]), (EAN, "Has the code as SKU", ()))
     result = await _search(db, EAN)
     assert (result.kind, _skus(result)) == (MatchKind.SKU, [EAN])
+
+
+# --- SQLite's FTS5 trigram index (domain.search_index): the same results as the LIKE filters alone ----
+
+
+def _like_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Search as before the index: LIKE filters only, on either engine."""
+    word_filters = search._word_filters
+    monkeypatch.setattr(search, "_word_filters", lambda words, sqlite: word_filters(words, sqlite=False))
+
+
+async def _index_ids(db: Database, *words: str) -> set[int]:
+    """Product ids the FTS index alone returns for words (SQLite only)."""
+    async with db.transaction() as session:
+        found = await session.scalars(
+            select(products_fts.c.rowid).where(products_fts.c[FTS_TABLE].match(match_query(words)))
+        )
+        return set(found)
+
+
+async def test_renaming_a_product_moves_it_in_the_index(db: Database) -> None:
+    ids = await _catalog(db, ("MUG-1", "Kubek zielony", ()), ("MUG-2", "Kubek czerwony", ()))
+    async with db.transaction() as session:
+        await Catalog(session).edit(ACTOR, ids["MUG-1"], None, name="Talerz niebieski")
+    assert _skus(await _search(db, "zielony")) == []
+    assert _skus(await _search(db, "niebieski talerz")) == ["MUG-1"]
+    assert _skus(await _search(db, "kubek")) == ["MUG-2"]
+    async with db.transaction() as session:  # a bulk UPDATE through SQL, as an import might write it
+        renamed = update(Product).where(Product.id == ids["MUG-2"])
+        await session.execute(renamed.values(name_search=name_search_text("Miska", "X")))
+    assert _skus(await _search(db, "kubek")) == []
+    assert _skus(await _search(db, "miska")) == ["MUG-2"]
+    if db.is_sqlite:
+        assert await _index_ids(db, "kubek") == set()
+        assert await _index_ids(db, "talerz") == {ids["MUG-1"]}
+
+
+async def test_updates_that_keep_the_name_leave_the_index_alone(db: Database) -> None:
+    ids = await _catalog(db, ("MUG-1", "Kubek zielony", ()))
+    async with db.transaction() as session:
+        await Catalog(session).archive(ACTOR, ids["MUG-1"], None)
+        await Catalog(session).restore(ACTOR, ids["MUG-1"])
+        await session.execute(update(Product).values(low_stock_threshold=3))
+    assert _skus(await _search(db, "zielony kubek")) == ["MUG-1"]
+    if db.is_sqlite:
+        async with db.engine.begin() as conn:  # raises if the index disagrees with `products`
+            check = f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rank) VALUES ('integrity-check', 1)"
+            await conn.execute(text(check))
+
+
+async def test_deleted_products_leave_the_index(db: Database) -> None:
+    ids = await _catalog(db, ("MUG-1", "Kubek zielony", ()), ("MUG-2", "Kubek czerwony", ()))
+    async with db.transaction() as session:
+        await session.execute(delete(Product).where(Product.id == ids["MUG-1"]))
+    assert _skus(await _search(db, "kubek")) == ["MUG-2"]
+    assert _skus(await _search(db, "zielony")) == []
+    if db.is_sqlite:
+        assert await _index_ids(db, "kubek") == {ids["MUG-2"]}
+
+
+async def test_archived_products_found_through_the_index_stay_hidden(db: Database) -> None:
+    ids = await _catalog(db, ("OLD-1", "Stary kubek 1l", ()), ("NEW-1", "Nowy kubek 1l", ()))
+    async with db.transaction() as session:
+        await Catalog(session).archive(ACTOR, ids["OLD-1"], None)
+    assert _skus(await _search(db, "kubek 1l")) == ["NEW-1"]
+    assert sorted(_skus(await _search(db, "kubek 1l", include_archived=True))) == ["NEW-1", "OLD-1"]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("1l", ["S-1", "S-3"]),  # short words only: LIKE alone
+        ("xl", ["S-2"]),
+        ("kubek 1l", ["S-1"]),  # an indexed word narrows, the short one filters what is left
+        ("1l kubek", ["S-1"]),
+        ("miska 1l", ["S-3"]),
+        ("kubek xl", []),
+        ("ab", ["S-2"]),  # part of the SKU "AB-7" in the folded text
+    ],
+)
+async def test_short_words_filter_what_the_index_found(db: Database, query: str, expected: list[str]) -> None:
+    await _catalog(db, ("S-1", "Kubek 1l", ()), ("S-2", "Talerz XL AB-7", ()), ("S-3", "Miska 1l", ()))
+    assert _skus(await _search(db, query)) == expected
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        '"kubek"',
+        'kub"ek',
+        '"kubek',
+        "kub*",
+        "kubek*",
+        "-kubek",
+        "kubek -zielony",
+        "kubek NEAR zielony",
+        "NEAR(kubek zielony)",
+        "kubek OR talerz",
+        "kubek AND NOT zielony",
+        "(kubek)",
+        "(kubek) OR (",
+        "^kubek",
+        "name_search:kubek",
+        "{name_search}: kubek",
+        "kubek + zielony",
+    ],
+)
+async def test_fts_syntax_in_a_query_is_plain_text(
+    db: Database, monkeypatch: pytest.MonkeyPatch, query: str
+) -> None:
+    await _catalog(
+        db,
+        ("K-1", "Kubek zielony", ()),
+        ("K-2", 'Kubek "or" near talerz', ()),
+        ("K-3", "Talerz (and) not", ()),
+    )
+    found = await _search(db, query)
+    _like_only(monkeypatch)
+    assert _skus(found) == _skus(await _search(db, query))
+
+
+@pytest.mark.parametrize(
+    "words", [['a"b'], ['"'], ["*"], ["kub*"], ["NEAR(", ")"], ["a OR b"], ["-x", "^y", "c:d"], ["{a b}"]]
+)
+async def test_match_query_never_lets_syntax_through(db: Database, words: list[str]) -> None:
+    if not db.is_sqlite:
+        pytest.skip("the FTS5 index exists on SQLite only")
+    await _catalog(db, ("Q-1", "Kubek", ()))
+    assert await _index_ids(db, *words) == set()  # a syntax error would raise instead
+
+
+# fmt: off
+_NAMES = (
+    "Kubek", "Łódź", "Żółw", "ŻÓŁTY", "Gdańsk", "Kraków", "Ёлка", "Ёлочка", "игрушка", "Москва", "чайник",
+    "Talerz", "Miska", "plate", "Nordic", "0,5l", "1l", "XL", "2szt", "6шт", "A4", "20cm", "i", "ø",
+    "Straße", "d'Artagnan", "50%", "a_b", "(mini)", "—", "pół-litra", "KUB-001", "ёж", "Ї",
+)
+# fmt: on
+
+
+def _seeded_names(count: int) -> list[tuple[str, str]]:
+    rng = random.Random(5)
+    rows = []
+    for n in range(count):
+        sku = f"{rng.choice(('KUB', 'TAL', 'ЁЛ', 'ŁÓD'))}-{n:03d}"
+        words = rng.sample(_NAMES, rng.randint(1, 4))
+        if rng.random() < 0.3:
+            words.insert(rng.randint(0, len(words)), sku)  # a SKU written inside the name
+        rows.append((sku, " ".join(words)))
+    return rows
+
+
+# fmt: off
+_EQUIVALENCE_QUERIES = (
+    "kubek", "kub", "lodz", "ŁÓDŹ", "zolw", "żółty", "елка", "ёлоч", "игр", "москва", "чай", "kub 001",
+    "kub-001", "tal 0", "0,5l", "0 5l", "1l", "xl", "xl kubek", "2szt", "6шт", "6ш", "a4", "20cm", "i",
+    "strasse", "artagnan", "d'art", "50%", "a_b", "mini", "pol litra", "ёж", "ї", "ordi", "nordic plate",
+    "kubek miska talerz", "nothing", "zz", "1", "0",
+)
+# fmt: on
+
+
+@pytest.mark.parametrize("max_matches", [500, 7])
+async def test_the_index_finds_what_like_finds(
+    db: Database, monkeypatch: pytest.MonkeyPatch, max_matches: int
+) -> None:
+    monkeypatch.setattr(search, "MAX_MATCHES", max_matches)
+    async with db.transaction() as session:  # Core, not the ORM: the triggers index these too
+        await session.execute(
+            insert(Product),
+            [
+                {
+                    "sku": sku,
+                    "sku_key": sku_key(sku),
+                    "name": name,
+                    "name_search": name_search_text(name, sku),
+                    "archived": n % 9 == 0,
+                    "version": 1,
+                }
+                for n, (sku, name) in enumerate(_seeded_names(240))
+            ],
+        )
+
+    async def pages() -> list[tuple[MatchKind, list[str], int, bool]]:
+        seen = []
+        for query in _EQUIVALENCE_QUERIES:
+            for archived in (False, True):
+                for offset in (0, 5, 400):
+                    found = await _search(db, query, limit=5, offset=offset, include_archived=archived)
+                    seen.append((found.kind, _skus(found), found.total, found.capped))
+        return seen
+
+    indexed = await pages()
+    _like_only(monkeypatch)
+    assert indexed == await pages()
+    assert sum(1 for _, skus, _, _ in indexed if skus) > len(_EQUIVALENCE_QUERIES)  # not all empty
