@@ -1,7 +1,8 @@
 """Per-user rate limit: a token bucket; past it, updates are ignored and the user gets one note.
 
 It runs first, before any database work, so a flood costs no connections; the note is therefore in the
-user's Telegram language (their saved choice would need the database)."""
+user's Telegram language (their saved choice would need the database). Ids that `quiet` names (strangers
+already told how to get access) get no note: a stranger hears from the bot once."""
 
 from __future__ import annotations
 
@@ -40,11 +41,13 @@ class ThrottlingMiddleware(BaseMiddleware):
         core: FluentRuntimeCore | None = None,
         default_language: str = "en",
         clock: Callable[[], float] = time.monotonic,
+        quiet: Callable[[int], bool] | None = None,
     ) -> None:
         self.limits = limits
         self.core = core
         self.default_language = default_language
         self.clock = clock
+        self.quiet = quiet
         self._buckets: dict[int, _Bucket] = {}
 
     def allow(self, user_id: int) -> tuple[bool, bool]:
@@ -84,6 +87,8 @@ class ThrottlingMiddleware(BaseMiddleware):
         allowed, first_refusal = self.allow(telegram_user.id)
         if allowed:
             return await handler(event, data)
+        if self.quiet is not None and self.quiet(telegram_user.id):
+            return None
         if first_refusal and isinstance(event, Update) and self.core is not None:
             note = self.core.get("slow-down", telegram_language(telegram_user) or self.default_language)
             if event.message is not None:

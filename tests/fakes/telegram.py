@@ -8,6 +8,9 @@ its exception class from the HTTP status) and records every call for assertions.
 
 The test plays the users: ``fake.user(...)`` returns a :class:`FakeUser` whose ``say``/``tap``/...
 send an update and wait for the bot's answer in that chat.  All waits are deadline-based.
+``fake.group(...)`` makes a group, supergroup or channel: ``add_bot_to_group`` adds the bot (the
+``my_chat_member`` update Telegram sends), users write there with ``send_text(..., chat=group)``, and the
+bot may leave with ``leaveChat``.
 """
 
 from __future__ import annotations
@@ -123,6 +126,17 @@ INLINE_BUTTON_ACTIONS = frozenset(
     ]
 )
 COMMAND_NAME = re.compile(r"[a-z0-9_]{1,32}")
+# What a ChatMemberAdministrator says about the bot added as an administrator: it may only manage.
+_BOT_ADMIN_CANNOT = (
+    "delete_messages manage_video_chats restrict_members promote_members change_info invite_users"
+    " post_stories edit_stories delete_stories send_welcome_messages"
+)
+BOT_ADMIN_RIGHTS: dict[str, bool] = {
+    "can_be_edited": False,
+    "is_anonymous": False,
+    "can_manage_chat": True,
+    **{f"can_{right}": False for right in _BOT_ADMIN_CANNOT.split()},
+}
 
 
 class TelegramError(Exception):
@@ -173,6 +187,18 @@ class TgUser:
             if (value := getattr(self, key)) is not None:
                 data[key] = value
         return data
+
+
+@dataclass(frozen=True)
+class TgGroup:
+    """A group, supergroup or channel the test plays (negative ids, as in Telegram)."""
+
+    id: int
+    title: str
+    type: str = "group"
+
+    def chat(self) -> Json:
+        return {"id": self.id, "type": self.type, "title": self.title}
 
 
 @dataclass(frozen=True)
@@ -465,7 +491,9 @@ class _Signal:
 
 @dataclass
 class _Chat:
-    user: TgUser
+    info: Json  # the Telegram Chat object
+    user: TgUser | None = None  # the other side of a private chat
+    bot_status: str = "member"  # the bot's ChatMember status: "left" once it is out of a group
     messages: dict[int, BotMessage] = field(default_factory=dict)
     events: list[BotMessage] = field(default_factory=list)
     cursor: int = 0
@@ -600,6 +628,8 @@ class FakeTelegram:
         self._ids = itertools.count(1)
         self._update_ids = itertools.count(700_000_001)
         self._user_ids = itertools.count(10_000_001)
+        self._group_ids = itertools.count(4_000_000_001)
+        self._clock_offset = 0.0
         self._signal = _Signal()
         self._runner: web.AppRunner | None = None
         self.url = ""
@@ -628,6 +658,7 @@ class FakeTelegram:
                 "deleteMessage": self._delete_message,
                 "answerCallbackQuery": self._answer_callback_query,
                 "getFile": self._get_file,
+                "leaveChat": self._leave_chat,
                 "close": self._harmless,
                 "logOut": self._harmless,
             }.items()
@@ -675,6 +706,14 @@ class FakeTelegram:
         chosen = SENDING_METHODS if methods is None else frozenset(methods)
         self._flood = _Flood(retry_after, calls, chosen)
 
+    def now(self) -> int:
+        """Telegram's clock (Unix seconds), which dates messages: the real time plus ``advance_clock``."""
+        return int(time.time() + self._clock_offset)
+
+    def advance_clock(self, seconds: float) -> None:
+        """Move Telegram's clock forward: later updates carry dates that far in the future."""
+        self._clock_offset += seconds
+
     # -- playing users -----------------------------------------------------------------------
 
     def user(
@@ -697,12 +736,58 @@ class FakeTelegram:
         self._chat_of(user)
         return FakeUser(self, user)
 
-    def send_text(self, user: TgUser | FakeUser, text: str, *, reply_to: int | None = None) -> Json:
-        """The user sends ``text``; a leading /command gets its bot_command entity like in clients."""
+    def group(self, title: str = "Test group", *, type: str = "group", bot_status: str = "left") -> TgGroup:
+        """A group (``type`` "supergroup" or "channel" for those); the bot is not a member of it yet
+        unless ``bot_status`` says so (it joined before this test, no update is sent)."""
+        number = next(self._group_ids)
+        # Supergroups and channels have "-100"-prefixed ids, basic groups plain negative ones.
+        chat_id = -number if type == "group" else -1_000_000_000_000 - number
+        group = TgGroup(id=chat_id, title=title, type=type)
+        self._chats[group.id] = _Chat(group.chat(), bot_status=bot_status)
+        return group
+
+    def add_bot_to_group(self, user: TgUser | FakeUser, group: TgGroup, *, status: str = "member") -> Json:
+        """``user`` adds the bot to ``group`` (as ``status``: "member" or "administrator"); returns the
+        ``my_chat_member`` update. In groups Telegram also posts the "joined" service message."""
+        chat = self._chats[group.id]
+        adder = _as_user(user)
+        update = self._member_update(chat, adder.to_api(), status)
+        if group.type != "channel":
+            self._user_message(adder, {"new_chat_members": [self.bot_user]}, chat=group)
+        return update
+
+    def _member_update(self, chat: _Chat, by: Json, status: str) -> Json:
+        """The bot's status in ``chat`` changes to ``status``: Telegram's ``my_chat_member`` update."""
+        old, chat.bot_status = chat.bot_status, status
+        change = {
+            "chat": chat.info,
+            "from": by,
+            "date": self.now(),
+            "old_chat_member": self._bot_member(old),
+            "new_chat_member": self._bot_member(status),
+        }
+        return self._push_update("my_chat_member", change)
+
+    def _bot_member(self, status: str) -> Json:
+        member: Json = {"status": status, "user": self.bot_user}
+        if status == "administrator":
+            member.update(BOT_ADMIN_RIGHTS)
+        return member
+
+    def send_text(
+        self,
+        user: TgUser | FakeUser,
+        text: str,
+        *,
+        reply_to: int | None = None,
+        chat: TgGroup | None = None,
+    ) -> Json:
+        """The user sends ``text`` (in their private chat, or in ``chat``); a leading /command gets its
+        bot_command entity like in clients."""
         content: Json = {"text": text}
         if command := re.match(r"/\w+(@\w+)?", text):
             content["entities"] = [{"type": "bot_command", "offset": 0, "length": command.end()}]
-        return self._user_message(user, content, reply_to=reply_to)
+        return self._user_message(user, content, reply_to=reply_to, chat=chat)
 
     def send_command(self, user: TgUser | FakeUser, command: str, args: str | None = None) -> Json:
         return self.send_text(user, f"/{command.lstrip('/')}" + (f" {args}" if args else ""))
@@ -742,16 +827,25 @@ class FakeTelegram:
             if hidden
             else {"type": "user", "sender_user": other.to_api()}
         )
-        origin["date"] = int(time.time()) - 60
+        origin["date"] = self.now() - 60
         return self._user_message(user, {"text": text, "forward_origin": origin})
 
-    def press_button(self, user: TgUser | FakeUser, message: BotMessage | int, callback_data: str) -> Json:
-        """The user presses the inline button carrying ``callback_data`` on a message in their chat."""
-        chat = self._chat_of(_as_user(user))
+    def press_button(
+        self,
+        user: TgUser | FakeUser,
+        message: BotMessage | int,
+        callback_data: str,
+        *,
+        chat: TgGroup | None = None,
+    ) -> Json:
+        """The user presses the inline button carrying ``callback_data`` on a message in their chat
+        (or in ``chat``)."""
+        presser = _as_user(user)
+        where = self._chats[chat.id] if chat is not None else self._chat_of(presser)
         message_id = message if isinstance(message, int) else message.message_id
-        current = chat.messages.get(message_id)
+        current = where.messages.get(message_id)
         if current is None:
-            raise LookupError(f"message {message_id} is not in chat {chat.user.id}")
+            raise LookupError(f"message {message_id} is not in chat {where.info['id']}")
         offered = [button.get("callback_data") for row in current.buttons for button in row]
         if callback_data not in offered:
             raise LookupError(f"no button with callback_data {callback_data!r}; message has {offered}")
@@ -759,9 +853,9 @@ class FakeTelegram:
         self._queries[query_id] = None
         query = {
             "id": query_id,
-            "from": chat.user.to_api(),
+            "from": presser.to_api(),
             "message": copy.deepcopy(current.raw),
-            "chat_instance": str(-chat.user.id),
+            "chat_instance": str(-where.info["id"]),
             "data": callback_data,
         }
         return self._push_update("callback_query", query)
@@ -920,7 +1014,7 @@ class FakeTelegram:
     def _chat_of(self, user: TgUser) -> _Chat:
         chat = self._chats.get(user.id)
         if chat is None:
-            chat = self._chats[user.id] = _Chat(user)
+            chat = self._chats[user.id] = _Chat(user.chat(), user)
         return chat
 
     def _target_chat(self, params: _Params) -> _Chat:
@@ -932,11 +1026,16 @@ class FakeTelegram:
         chat = self._chats.get(chat_id) if isinstance(chat_id, int) else None
         if chat is None:
             raise bad_request("chat not found")
+        if chat.bot_status in {"left", "kicked"}:
+            raise TelegramError(403, f"Forbidden: bot is not a member of the {chat.info['type']} chat")
         return chat
 
-    def _user_message(self, user: TgUser | FakeUser, content: Json, *, reply_to: int | None = None) -> Json:
-        chat = self._chat_of(_as_user(user))
-        message = self._add_message(chat, content, from_bot=False, reply_to=reply_to)
+    def _user_message(
+        self, user: TgUser | FakeUser, content: Json, reply_to: int | None = None, chat: TgGroup | None = None
+    ) -> Json:
+        sender = _as_user(user)
+        where = self._chats[chat.id] if chat is not None else self._chat_of(sender)
+        message = self._add_message(where, content, from_bot=False, reply_to=reply_to, sender=sender)
         return self._push_update("message", copy.deepcopy(message.raw))
 
     def _add_message(
@@ -947,12 +1046,14 @@ class FakeTelegram:
         from_bot: bool,
         reply_to: int | None = None,
         markup: Json | None = None,
+        sender: TgUser | None = None,
     ) -> BotMessage:
+        author = self.bot_user if from_bot else self._sender(sender or chat.user)
         raw: Json = {
             "message_id": chat.next_message_id,
-            "from": self.bot_user if from_bot else chat.user.to_api(),
-            "chat": chat.user.chat(),
-            "date": int(time.time()),
+            "from": author,
+            "chat": chat.info,
+            "date": self.now(),
             **content,
         }
         chat.next_message_id += 1
@@ -965,9 +1066,15 @@ class FakeTelegram:
             chat.reply_keyboard = markup
         elif markup and markup.get("remove_keyboard"):
             chat.reply_keyboard = None
-        message = BotMessage(chat.user.id, raw["message_id"], raw, from_bot, markup=markup)
+        message = BotMessage(chat.info["id"], raw["message_id"], raw, from_bot, markup=markup)
         self._store(chat, message)
         return message
+
+    @staticmethod
+    def _sender(user: TgUser | None) -> Json:
+        if user is None:
+            raise LookupError("a user's message in a group needs its sender")
+        return user.to_api()
 
     def _store(self, chat: _Chat, message: BotMessage) -> None:
         chat.messages[message.message_id] = message
@@ -1050,7 +1157,7 @@ class FakeTelegram:
         comparable = ("text", "entities", "caption", "caption_entities", "photo", "document", "reply_markup")
         if all(raw.get(key) == current.raw.get(key) for key in comparable):
             raise bad_request(NOT_MODIFIED)
-        raw["edit_date"] = int(time.time())
+        raw["edit_date"] = self.now()
         self._store(chat, BotMessage(current.chat_id, current.message_id, raw, True, True, markup))
         return raw
 
@@ -1338,6 +1445,17 @@ class FakeTelegram:
         if len(str(params.get("text") or "")) > MAX_CALLBACK_ANSWER_LENGTH:
             raise bad_request("MESSAGE_TOO_LONG")
         self._queries[query_id] = dict(params.params)
+        return True
+
+    async def _leave_chat(self, params: _Params) -> bool:
+        chat_id = params.require("chat_id")
+        chat = self._chats.get(int(chat_id)) if str(chat_id).lstrip("-").isdigit() else None
+        if chat is None:
+            raise bad_request("chat not found")
+        if chat.user is not None:
+            raise bad_request("chat member status can't be changed in private chats")
+        self._target_chat(params)  # 403 when the bot is not a member
+        self._member_update(chat, self.bot_user, "left")
         return True
 
     async def _get_file(self, params: _Params) -> Json:

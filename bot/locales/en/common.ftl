@@ -9,6 +9,7 @@ stranger = Hello! This bot is for the warehouse team only.
     Your Telegram id is <code>{ $telegram_id }</code>.
     To get access, send this number to an administrator and ask them to add you.
 stranger-short = This bot is for the warehouse team only. Send /start to see your Telegram id.
+private-chats-only = I work only in private chats, so I am leaving this chat. Write to me directly instead.
 slow-down = You are sending messages too fast. Please wait a moment; messages sent meanwhile are ignored.
 not-allowed = Not allowed for your role.
 

@@ -9,6 +9,7 @@ stranger = Dzień dobry! Ten bot jest tylko dla zespołu magazynu.
     Twój identyfikator Telegram to <code>{ $telegram_id }</code>.
     Aby uzyskać dostęp, wyślij ten numer administratorowi i poproś o dodanie.
 stranger-short = Ten bot jest tylko dla zespołu magazynu. Wyślij /start, aby zobaczyć swój identyfikator Telegram.
+private-chats-only = Działam tylko w czatach prywatnych, więc opuszczam ten czat. Napisz do mnie bezpośrednio.
 slow-down = Wysyłasz wiadomości zbyt szybko. Poczekaj chwilę; wiadomości wysłane w tym czasie są pomijane.
 not-allowed = Twoja rola na to nie pozwala.
 
