@@ -10,7 +10,10 @@ Meaning of a row: a new SKU creates the product; an existing SKU keeps its produ
 name (when it differs) and any EANs it does not have yet: an import adds, it never removes EANs. A
 quantity is received into the warehouse as a RECEIPT with ``external_ref = "import:<file name>"``.
 Every row is checked before anything is written and every problem is reported with its line number;
-the file is applied in one transaction, all or nothing.
+the file is applied in one transaction, all or nothing. A problem is a :class:`RowError`: its line and a
+:class:`DomainError` whose ``reason`` and ``params`` say what is wrong (the bot translates them like any
+domain error) and whose message says it in English (the command line prints it); the English texts of
+the file's own problems are in :data:`MESSAGES`, one per reason.
 
 Export: :func:`export_stock` gives one dict per active product (the JSON shape of `export-stock`);
 :func:`write_stock_csv` writes the same as CSV with one line per product and warehouse. The exported
@@ -49,18 +52,60 @@ OPTIONAL_COLUMNS = ("ean", "warehouse", "quantity")
 _ALIASES = {"eans": "ean", "qty": "quantity"}
 _DELIMITERS = (",", ";", "\t")
 _LOOKUP_CHUNK = 500
+EXPECTED_HEADER = ",".join(REQUIRED_COLUMNS + OPTIONAL_COLUMNS)
 EXPORT_CSV_COLUMNS = ("sku", "name", "ean", "warehouse", "on_hand", "reserved", "available")
 
 Progress = Callable[[int, int], None]
 
 
+# The English text of every problem of the file itself, by reason; values the user wrote are parameters.
+MESSAGES = {
+    "csv_not_utf8": "the file is not UTF-8 text (byte {byte}); save it as “CSV UTF-8”",
+    "csv_empty": "the file is empty: expected a header line {expected}",
+    "csv_header_unreadable": "the header cannot be read as CSV: {detail}",
+    "csv_column_twice": "the header names the column {column} twice",
+    "csv_columns_missing": "the header lacks the column(s) {missing} (found: {found}); expected {expected}",
+    "csv_quantity_column_alone": "a quantity column needs a warehouse column next to it",
+    "csv_no_rows": "there are no product rows after the header",
+    "csv_unreadable": "not valid CSV: {detail}",
+    "csv_row_too_wide": (
+        "the row has {fields} fields but the header has {columns}; "
+        "put values that contain the delimiter in double quotes"
+    ),
+    "csv_quantity_without_warehouse": "quantity {quantity} needs a warehouse code",
+    "csv_sku_renamed": "SKU {sku} is named “{name}” here but “{first_name}” on line {first_line}",
+    "csv_sku_repeated": "SKU {sku} in warehouse {warehouse} already appears on line {first_line}",
+    "csv_sku_repeated_no_warehouse": (
+        "SKU {sku} in a row without a warehouse already appears on line {first_line}"
+    ),
+    "csv_ean_repeated": "EAN {ean} is also given to SKU {sku} on line {first_line}",
+    "csv_sku_archived": "SKU {sku} belongs to an archived product: restore it first",
+    "ean_taken": "EAN {value} already belongs to product {other_sku} (“{other_name}”)",
+    "csv_unknown_warehouse": "unknown warehouse code {warehouse} (known: {known})",
+    "csv_no_warehouses": "unknown warehouse code {warehouse} (known: none yet: add one with `warehouse add`)",
+    "csv_warehouse_inactive": "warehouse {warehouse} is inactive",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class RowError:
+    """A problem on a line: `error` tells what (its ``reason`` and ``params``), ``str()`` tells it in
+    English with the line number."""
+
     line: int
-    message: str
+    error: DomainError
+
+    @property
+    def message(self) -> str:
+        return self.error.message
 
     def __str__(self) -> str:
         return f"line {self.line}: {self.message}"
+
+
+def problem(line: int, reason: str, **params: str | int) -> RowError:
+    """A problem of the file itself (one of :data:`MESSAGES`)."""
+    return RowError(line, ValidationError(MESSAGES[reason].format(**params), reason=reason, **params))
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,16 +185,13 @@ def _decode(data: bytes) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise _FileError(
-            line,
-            f"the file is not UTF-8 text (byte 0x{data[exc.start]:02X}); save it as “CSV UTF-8”",
-        ) from None
+        raise _FileError(problem(line, "csv_not_utf8", byte=f"0x{data[exc.start]:02X}")) from None
 
 
 class _FileError(Exception):
-    def __init__(self, line: int, message: str) -> None:
-        super().__init__(message)
-        self.error = RowError(line, message)
+    def __init__(self, error: RowError) -> None:
+        super().__init__(str(error))
+        self.error = error
 
 
 def _delimiter(header_line: str) -> str:
@@ -165,18 +207,18 @@ def _columns(header: list[str]) -> dict[str, int]:
         name = _ALIASES.get(name, name)
         if name in REQUIRED_COLUMNS + OPTIONAL_COLUMNS:
             if name in columns:
-                raise _FileError(1, f"the header names the column {name} twice")
+                raise _FileError(problem(1, "csv_column_twice", column=name))
             columns[name] = index
     missing = [name for name in REQUIRED_COLUMNS if name not in columns]
     if missing:
-        found = ", ".join(cell.strip() for cell in header if cell.strip()) or "nothing"
+        found = ", ".join(cell.strip() for cell in header if cell.strip()) or "—"
         raise _FileError(
-            1,
-            f"the header lacks the column(s) {', '.join(missing)} (found: {found}); "
-            f"expected {','.join(REQUIRED_COLUMNS + OPTIONAL_COLUMNS)}",
+            problem(
+                1, "csv_columns_missing", missing=", ".join(missing), found=found, expected=EXPECTED_HEADER
+            )
         )
     if "quantity" in columns and "warehouse" not in columns:
-        raise _FileError(1, "a quantity column needs a warehouse column next to it")
+        raise _FileError(problem(1, "csv_quantity_column_alone"))
     return columns
 
 
@@ -203,19 +245,13 @@ def _row(
     errors: list[RowError] = []
     if any(cell.strip() for cell in record[width:]):
         # Usually a delimiter inside a name that was not quoted: every later column is shifted.
-        return None, [
-            RowError(
-                line,
-                f"the row has {len(record)} fields but the header has {width}; "
-                "put values that contain the delimiter in double quotes",
-            )
-        ]
+        return None, [problem(line, "csv_row_too_wide", fields=len(record), columns=width)]
 
     def check(parse: Callable[[str], Any], raw: str, fallback: Any) -> Any:
         try:
             return parse(raw)
         except DomainError as error:
-            errors.append(RowError(line, error.message))
+            errors.append(RowError(line, error))
             return fallback
 
     sku = check(normalize_sku, _cell(record, columns, "sku"), "")
@@ -224,7 +260,7 @@ def _row(
     warehouse = _cell(record, columns, "warehouse").upper()
     quantity = check(_quantity, _cell(record, columns, "quantity"), 0)
     if quantity and not warehouse:
-        errors.append(RowError(line, f"quantity {quantity} needs a warehouse code"))
+        errors.append(problem(line, "csv_quantity_without_warehouse", quantity=quantity))
     if errors:
         return None, errors
     return CsvRow(line, sku, name, tuple(eans), warehouse, quantity), []
@@ -235,14 +271,14 @@ def parse_products_csv(data: bytes) -> tuple[list[CsvRow], list[RowError]]:
     try:
         text = _decode(data)
         if not text.strip():
-            raise _FileError(1, "the file is empty: expected a header line sku,name,ean,warehouse,quantity")
+            raise _FileError(problem(1, "csv_empty", expected=EXPECTED_HEADER))
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text.splitlines()[0]))
         header = next(reader)
         columns = _columns(header)
     except _FileError as exc:
         return [], [exc.error]
     except csv.Error as exc:
-        return [], [RowError(1, f"the header cannot be read as CSV: {exc}")]
+        return [], [problem(1, "csv_header_unreadable", detail=str(exc))]
 
     rows: list[CsvRow] = []
     errors: list[RowError] = []
@@ -257,9 +293,9 @@ def parse_products_csv(data: bytes) -> tuple[list[CsvRow], list[RowError]]:
             if row is not None:
                 rows.append(row)
     except csv.Error as exc:
-        errors.append(RowError(line, f"not valid CSV: {exc}"))
+        errors.append(problem(line, "csv_unreadable", detail=str(exc)))
     if not rows and not errors:
-        errors.append(RowError(2, "there are no product rows after the header"))
+        errors.append(problem(2, "csv_no_rows"))
     return rows, sorted(errors + _cross_row_errors(rows), key=lambda error: error.line)
 
 
@@ -272,17 +308,30 @@ def _cross_row_errors(rows: Sequence[CsvRow]) -> list[RowError]:
         key = sku_key(row.sku)
         first = names.setdefault(key, row)
         if first.name != row.name:
-            message = f"SKU {row.sku} is named “{row.name}” here but “{first.name}” on line {first.line}"
-            errors.append(RowError(row.line, message))
+            errors.append(
+                problem(
+                    row.line,
+                    "csv_sku_renamed",
+                    sku=row.sku,
+                    name=row.name,
+                    first_name=first.name,
+                    first_line=first.line,
+                )
+            )
         place = places.setdefault((key, row.warehouse), row.line)
         if place != row.line:
-            where = f"warehouse {row.warehouse}" if row.warehouse else "a row without a warehouse"
-            errors.append(RowError(row.line, f"SKU {row.sku} in {where} already appears on line {place}"))
+            if row.warehouse:
+                repeated = problem(
+                    row.line, "csv_sku_repeated", sku=row.sku, warehouse=row.warehouse, first_line=place
+                )
+            else:
+                repeated = problem(row.line, "csv_sku_repeated_no_warehouse", sku=row.sku, first_line=place)
+            errors.append(repeated)
         for ean in row.eans:
             owner = ean_owner.setdefault(gtin_key(ean), row)
             if sku_key(owner.sku) != key:
                 errors.append(
-                    RowError(row.line, f"EAN {ean} is also given to SKU {owner.sku} on line {owner.line}")
+                    problem(row.line, "csv_ean_repeated", ean=ean, sku=owner.sku, first_line=owner.line)
                 )
     return errors
 
@@ -339,24 +388,19 @@ async def plan_import(session: AsyncSession, rows: Sequence[CsvRow], source: str
         plan = plans[key]
         existing = products.get(key)
         if existing is not None and existing.archived and plan.line == row.line:
-            report.errors.append(
-                RowError(row.line, f"SKU {row.sku} belongs to an archived product: restore it first")
-            )
+            report.errors.append(problem(row.line, "csv_sku_archived", sku=row.sku))
         for ean in row.eans:
             owner = owners.get(gtin_key(ean))
             if owner is not None and owner[0] != key:
                 report.errors.append(
-                    RowError(row.line, f"EAN {ean} already belongs to product {owner[1]} (“{owner[2]}”)")
+                    problem(row.line, "ean_taken", value=ean, other_sku=owner[1], other_name=owner[2])
                 )
         if row.warehouse:
             warehouse = warehouses.get(row.warehouse)
             if warehouse is None:
-                known = ", ".join(sorted(warehouses)) or "none yet: add one with `warehouse add`"
-                report.errors.append(
-                    RowError(row.line, f"unknown warehouse code {row.warehouse} (known: {known})")
-                )
+                report.errors.append(_unknown_warehouse(row, sorted(warehouses)))
             elif not warehouse.active:
-                report.errors.append(RowError(row.line, f"warehouse {row.warehouse} is inactive"))
+                report.errors.append(problem(row.line, "csv_warehouse_inactive", warehouse=row.warehouse))
             elif row.quantity:
                 plan.receipts.append(Receipt(row.line, warehouse.code, warehouse.id, row.quantity))
 
@@ -370,6 +414,12 @@ async def plan_import(session: AsyncSession, rows: Sequence[CsvRow], source: str
     report.products = sorted(plans.values(), key=lambda plan: plan.line)
     report.errors.sort(key=lambda error: error.line)
     return report
+
+
+def _unknown_warehouse(row: CsvRow, known: list[str]) -> RowError:
+    if not known:
+        return problem(row.line, "csv_no_warehouses", warehouse=row.warehouse)
+    return problem(row.line, "csv_unknown_warehouse", warehouse=row.warehouse, known=", ".join(known))
 
 
 # --- applying ------------------------------------------------------------------------------------------
@@ -396,7 +446,7 @@ async def apply_plan(
         try:
             await _apply_one(catalog, inventory, plan, actor, reference)
         except DomainError as error:
-            report.errors.append(RowError(plan.line, error.message))
+            report.errors.append(RowError(plan.line, error))
             raise
         if progress is not None:
             progress(done, total)

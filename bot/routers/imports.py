@@ -1,5 +1,6 @@
 """CSV import (admin): send a products CSV → a dry-run report with Apply / Cancel → apply, all or
-nothing. A file with any bad row is refused with every reason and its line number; nothing is saved."""
+nothing. A file with any bad row is refused with every reason and its line number, in the user's
+language (`error-<reason>` like any domain error); nothing is saved."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from bot.callbacks import FlowAction, FlowCb
 from bot.files import download
 from bot.filters import AdminOnly
 from bot.flows import confirm_keyboard, finish_flow, start_flow
+from bot.i18n_text import error_text
 from bot.views.format import escape, split_text
 from domain.actors import Actor
 from domain.csv_io import ImportReport, RowError, apply_plan, parse_products_csv, plan_import
@@ -44,7 +46,7 @@ async def _checked(session: AsyncSession, data: bytes, source: str) -> ImportRep
 async def _refuse(message: Message, i18n: I18nContext, errors: list[RowError]) -> None:
     lines = [i18n.get("import-refused", count=len(errors))]
     lines += [
-        i18n.get("import-error-line", line=error.line, text=escape(error.message))
+        i18n.get("import-error-line", line=error.line, text=error_text(i18n, error.error))
         for error in errors[:SHOWN_ERRORS]
     ]
     if len(errors) > SHOWN_ERRORS:

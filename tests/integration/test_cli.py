@@ -16,6 +16,7 @@ from bot.cli import app
 from domain.csv_io import export_stock
 from domain.db import Database
 from tests.integration.seed import EAN, UPC_A, operations
+from tests.integration.test_csv_io import PROBLEMS_CSV
 
 runner = CliRunner()
 
@@ -132,6 +133,23 @@ async def test_import_with_bad_rows_saves_nothing(db: Database, db_url: str, tmp
     assert lines[1] == "line 4: unknown warehouse code NOWHERE (known: MAIN)"
     assert lines[2] == "error: nothing was imported: 2 error(s) in bad.csv"
     assert await _products(db) == []
+
+
+async def test_import_problems_are_printed_in_english(db: Database, db_url: str, tmp_path: Path) -> None:
+    for code in ("MAIN", "SHOP"):
+        await _cli(db_url, "warehouse", "add", code, code.title())
+    source = tmp_path / "problems.csv"
+    source.write_bytes(PROBLEMS_CSV)
+    result = await _cli(db_url, "import-products", str(source))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "line 3: SKU 'bad sku' contains characters that are not allowed: U+0020"
+        " (allowed: A-Z, a-z, 0-9, '-', '_', '.', '/')",
+        "line 4: EAN #1 of 1: EAN 4006381333932 has check digit 2 but its digits give 1; a digit is mistyped",
+        "line 5: quantity 4 needs a warehouse code",
+        "line 6: SKU OK-1 is named “Kubek duży” here but “Kubek” on line 2",
+        "error: nothing was imported: 4 error(s) in problems.csv",
+    ]
 
 
 async def test_import_of_an_empty_file(db: Database, db_url: str, tmp_path: Path) -> None:

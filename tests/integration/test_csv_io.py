@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import io
+import re
+import string
+from pathlib import Path
 
 import pytest
+from fluent.syntax import FluentParser, FluentSerializer, ast
 
 from domain.catalog import Catalog
 from domain.csv_io import (
+    MESSAGES,
     ImportReport,
     apply_plan,
     export_stock,
@@ -24,6 +29,16 @@ from domain.people import Warehouses
 from tests.integration.seed import ACTOR, EAN, OTHER_EAN, UPC_A, levels, operations, seed, stock
 
 HEADER = "sku,name,ean,warehouse,quantity\n"
+LOCALES = Path(__file__).resolve().parents[2] / "bot" / "locales"
+# Problems of several kinds, each on its own line (the bot and the command line tests use it too).
+PROBLEMS_CSV = (
+    "sku,name,ean,warehouse,quantity\n"
+    "OK-1,Kubek,,MAIN,1\n"
+    "bad sku,Miska,,MAIN,1\n"
+    "OK-2,Talerz,4006381333932,MAIN,1\n"
+    "OK-3,Łyżka,,,4\n"
+    "OK-1,Kubek duży,,SHOP,1\n"
+).encode()
 
 
 def _csv(*lines: str, header: str = HEADER) -> bytes:
@@ -105,6 +120,59 @@ def test_parse_collects_every_error_with_its_line() -> None:
     assert "'1.5' is not a whole number" in messages[15]  # the quoted name spans lines 15-16
     assert "larger than the maximum" in messages[17]
     assert [row.sku for row in rows] == ["GOOD-1", "GOOD-1", "good-1", "A-7", "A-8"]
+    assert [error.error.params["reason"] for error in errors] == [
+        "sku_chars",
+        "ean_checksum",
+        "quantity_not_integer",
+        "quantity_not_positive",
+        "csv_quantity_without_warehouse",
+        "name_empty",
+        "csv_sku_renamed",
+        "csv_sku_repeated",
+        "csv_ean_repeated",
+        "csv_row_too_wide",
+        "quantity_not_integer",
+        "quantity_too_large",
+    ]
+    assert errors[6].error.params == {
+        "reason": "csv_sku_renamed",
+        "sku": "GOOD-1",
+        "name": "Kubek duży",
+        "first_name": "Kubek",
+        "first_line": 2,
+    }
+
+
+def test_problems_are_codes_with_parameters_and_an_english_text() -> None:
+    _rows, errors = parse_products_csv(PROBLEMS_CSV)
+    assert [(error.line, error.error.params["reason"]) for error in errors] == [
+        (3, "sku_chars"),
+        (4, "ean_checksum"),
+        (5, "csv_quantity_without_warehouse"),
+        (6, "csv_sku_renamed"),
+    ]
+    assert str(errors[2]) == "line 5: quantity 4 needs a warehouse code"
+    assert errors[2].error.params == {"reason": "csv_quantity_without_warehouse", "quantity": 4}
+
+
+def _catalog_variables(language: str) -> dict[str, set[str]]:
+    variables: dict[str, set[str]] = {}
+    for path in (LOCALES / language).glob("*.ftl"):
+        for entry in FluentParser().parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(entry, ast.Message):
+                text = FluentSerializer().serialize_entry(entry)
+                variables[entry.id.name] = set(re.findall(r"\{\s*\$([a-z_]+)", text))
+    return variables
+
+
+@pytest.mark.parametrize("language", ["en", "pl", "ru"])
+def test_every_problem_has_a_translation_that_uses_its_parameters(language: str) -> None:
+    catalog = _catalog_variables(language)
+    for reason, english in MESSAGES.items():
+        key = f"error-{reason}"
+        assert key in catalog, f"{language}: {key} is missing"
+        parameters = {field for _, field, _, _ in string.Formatter().parse(english) if field}
+        assert catalog[key] <= parameters, f"{language}: {key} uses {catalog[key] - parameters}"
 
 
 @pytest.mark.parametrize(
