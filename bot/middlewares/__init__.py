@@ -19,7 +19,8 @@ def setup_middlewares(
 ) -> None:
     core = i18n.core  # the Fluent core (typed as the base class by aiogram-i18n)
     strangers = StrangerMemory()
-    setup_private_chats(dp, core, default_language)  # type: ignore[arg-type]  # groups stop here
+    # Groups stop here, first; aiogram's FSM middleware (it reads the database) is moved right after.
+    setup_private_chats(dp, core, default_language)  # type: ignore[arg-type]
     dp.update.outer_middleware(
         ThrottlingMiddleware(limits, core, default_language, quiet=strangers.told)  # type: ignore[arg-type]
     )
