@@ -1,9 +1,12 @@
 """Bot latency end to end: `warehouse-bot run` as a subprocess against the fake Bot API, 100,000 products.
 
-    python bench/bot_latency.py [--products 100000] [--users 20] [--rounds 15] [--engines postgres,sqlite]
+    python bench/bot_latency.py [--products 100000] [--users 20] [--rounds 15] [--think 1.0]
+                                [--engines postgres,sqlite]
 
-20 staff users act at once, each at a human pace (a search, then opening a product from the list, a
-few hundred ms apart — inside the per-user rate limit). Latency is measured by the fake server's own
+20 staff users work at once, each at a brisk human pace: a search, then a product opened from the
+list about `--think` seconds later (±50 %), and so on; they start at random moments within the
+first think time, as people do, not all in the same millisecond. `--think 0.3` is a stress test
+(~50 updates/s from 20 people, each faster than anyone types). Latency is measured by the fake server's own
 clock: from the getUpdates response that delivered the user's update to the bot's first reply call in
 that chat (sendMessage / editMessageText / sendPhoto). RSS is the bot subprocess's resident memory
 after warm-up and at the end (psutil). Prints JSON lines; targets: p95 ≤ 50 ms, RSS ≤ 150 MB.
@@ -37,7 +40,6 @@ from tests.fakes.telegram import ApiCall, FakeTelegram, FakeUser  # noqa: E402
 
 TARGET_P95_MS = 50.0
 TARGET_RSS_MB = 150.0
-THINK_SECONDS = 0.3
 REPLY_METHODS = frozenset({"sendMessage", "editMessageText", "sendPhoto"})
 FIRST_USER_ID = 950_000_001
 
@@ -121,21 +123,23 @@ async def act(
     catalog: list[dict[str, Any]],
     rounds: int,
     log: list[tuple[str, int, int]],
+    think: float,
 ) -> None:
+    await asyncio.sleep(think * rng.random())
     for _ in range(rounds):
         fake = user.fake
         fake.mark(user.chat_id)
         update = fake.send_text(user, query_for(rng, rng.choice(catalog)))
         reply = await fake.next_bot_message(user.chat_id)
         log.append(("search", user.chat_id, update["update_id"]))
-        await asyncio.sleep(THINK_SECONDS * rng.uniform(0.7, 1.3))
+        await asyncio.sleep(think * rng.uniform(0.5, 1.5))
         products = [b for row in reply.buttons for b in row if b["callback_data"].startswith("p:")]
         if products:
             fake.mark(user.chat_id)
             update = fake.press_button(user, reply.message_id, rng.choice(products)["callback_data"])
             await fake.next_bot_message(user.chat_id)
             log.append(("card", user.chat_id, update["update_id"]))
-            await asyncio.sleep(THINK_SECONDS * rng.uniform(0.7, 1.3))
+            await asyncio.sleep(think * rng.uniform(0.5, 1.5))
 
 
 def latencies(calls: list[ApiCall], log: list[tuple[str, int, int]]) -> dict[str, list[float]]:
@@ -175,7 +179,10 @@ async def run_engine(engine: str, url: str, args: argparse.Namespace) -> None:
                 users = [fake.user(f"User {n}", id=FIRST_USER_ID + n) for n in range(args.users)]
                 warm: list[tuple[str, int, int]] = []
                 await asyncio.gather(
-                    *(act(user, random.Random(n), catalog, 1, warm) for n, user in enumerate(users))
+                    *(
+                        act(user, random.Random(n), catalog, 1, warm, args.think)
+                        for n, user in enumerate(users)
+                    )
                 )
                 process = psutil.Process(bot.pid)
                 rss_warm = process.memory_info().rss / 2**20
@@ -186,7 +193,10 @@ async def run_engine(engine: str, url: str, args: argparse.Namespace) -> None:
                 log: list[tuple[str, int, int]] = []
                 began = time.perf_counter()
                 await asyncio.gather(
-                    *(act(user, random.Random(rng.random()), catalog, args.rounds, log) for user in users)
+                    *(
+                        act(user, random.Random(rng.random()), catalog, args.rounds, log, args.think)
+                        for user in users
+                    )
                 )
                 elapsed = time.perf_counter() - began
                 rss_end = process.memory_info().rss / 2**20
@@ -204,6 +214,7 @@ async def run_engine(engine: str, url: str, args: argparse.Namespace) -> None:
             engine=engine,
             step=kind,
             users=args.users,
+            think_seconds=args.think,
             samples=len(values),
             **stats,
             target_p95_ms=TARGET_P95_MS,
@@ -239,6 +250,7 @@ async def main() -> None:
     parser.add_argument("--products", type=int, default=100_000)
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--rounds", type=int, default=15)
+    parser.add_argument("--think", type=float, default=1.0, help="seconds between a user's actions")
     parser.add_argument("--engines", default="postgres,sqlite")
     args = parser.parse_args()
     for engine in args.engines.split(","):
