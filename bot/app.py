@@ -45,9 +45,9 @@ from bot.settings import Settings
 from bot.telegram_models import warm_up
 from domain.channels import StockChannel
 from domain.db import Database
-from domain.migrations import upgrade_database
 from domain.notify import Notifier
 from domain.people import Users
+from domain.schema_version import ensure_newest_schema
 from scheduler.service import ChannelFactory, start_background
 
 log = logging.getLogger(__name__)
@@ -159,8 +159,9 @@ async def _settle_heap() -> None:
 
 
 async def prepare_database(settings: Settings) -> Database:
-    await upgrade_database(settings.database_url)
     db = Database(settings.database_url, pool_size=POOL_SIZE)
+    if await ensure_newest_schema(db):
+        log.info("database upgraded to the newest schema")
     async with db.transaction() as session:
         await Users(session).ensure_admins(settings.admin_ids)
     return db

@@ -1,7 +1,11 @@
-"""Apply Alembic migrations from inside the application (CLI `migrate`, `run`, tests)."""
+"""Apply Alembic migrations from inside the application (CLI `migrate`, tests), or as a child process
+of the bot: `python -m domain.migrations` upgrades the database named by WAREHOUSE_MIGRATE_URL
+(see domain/schema_version.py)."""
 
 from __future__ import annotations
 
+import asyncio
+import os
 from pathlib import Path
 
 from alembic import command
@@ -42,3 +46,9 @@ async def upgrade_database(url: str, revision: str = "head") -> None:
 
 async def downgrade_database(url: str, revision: str = "base") -> None:
     await _run(url, "downgrade", revision)
+
+
+if __name__ == "__main__":
+    from domain.schema_version import URL_VARIABLE
+
+    asyncio.run(upgrade_database(os.environ[URL_VARIABLE]))

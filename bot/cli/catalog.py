@@ -15,7 +15,6 @@ from bot.cli.common import fail, run_with_database, stderr
 from domain.actors import Actor
 from domain.csv_io import ImportReport, export_stock, import_products, write_stock_csv
 from domain.db import Database
-from domain.migrations import upgrade_database
 from domain.models import Role
 from domain.people import Users, Warehouses
 
@@ -46,6 +45,8 @@ def migrate() -> None:
     """Apply the database migrations (creates the tables on first use)."""
 
     async def work(database: Database) -> None:
+        from domain.migrations import upgrade_database  # Alembic only for the command that needs it
+
         await upgrade_database(database.url)
 
     run_with_database(work, require_head=False)

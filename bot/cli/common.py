@@ -12,16 +12,14 @@ from collections.abc import Awaitable, Callable
 from typing import NoReturn, TypeVar
 
 import typer
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from rich.console import Console
-from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.settings import ConfigError, Settings, load_settings
 from domain.db import Database
 from domain.errors import DomainError
-from domain.migrations import alembic_config
+from domain.schema_version import current_revision, head_revision
 
 REFUSED = 1
 CONFIG = 2
@@ -56,18 +54,9 @@ def safe_url(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
-def head_revision() -> str | None:
-    return ScriptDirectory.from_config(alembic_config()).get_current_head()
-
-
-def _current_revision(connection: Connection) -> str | None:
-    return MigrationContext.configure(connection).get_current_revision()
-
-
 async def _check_schema(database: Database, *, require_head: bool) -> None:
     try:
-        async with database.engine.connect() as conn:
-            current = await conn.run_sync(_current_revision)
+        current = await current_revision(database)
     except (OSError, SQLAlchemyError) as error:
         message = f"cannot open the database {safe_url(database.url)}: {_reason(error)}"
         raise CliError(message, CONFIG) from None
