@@ -16,7 +16,13 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 from sqlalchemy.orm import Session
 
 from domain.outbox import write_outbox_rows
@@ -24,6 +30,12 @@ from domain.outbox import write_outbox_rows
 log = logging.getLogger(__name__)
 
 STOCK_CHANGED_KEY = "stock_changed_product_ids"
+READ_ONLY = "warehouse_read_only"
+WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "DROP", "ALTER")
+
+
+class ReadOnlyViolation(RuntimeError):
+    """Code declared a transaction read-only and then wrote: a programming error (see READ_ONLY)."""
 StockChangedListener = Callable[[frozenset[int]], None]
 
 
@@ -48,9 +60,38 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
 
+    @event.listens_for(engine.sync_engine, "before_cursor_execute")
+    def _refuse_writes(connection: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if connection.info.get(READ_ONLY) and statement.lstrip()[:7].upper().startswith(WRITES):
+            raise ReadOnlyViolation(f"a write in a read-only transaction: {statement[:60]!r}")
+
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        connection.exec_driver_sql("BEGIN" if connection.info.get(READ_ONLY) else "BEGIN IMMEDIATE")
+
+
+def declare_read_only(connection: AsyncConnection, read_only: bool = True) -> None:
+    """Mark the connection's next transaction (or the rest of the current one) as read-only.
+
+    On SQLite a read-only transaction begins DEFERRED: it reads a snapshot without queueing for the
+    write lock that every other transaction takes at BEGIN IMMEDIATE (see _configure_sqlite), so
+    searches and cards do not wait behind each other. A write inside one could fail with
+    SQLITE_BUSY_SNAPSHOT, so writes are refused (ReadOnlyViolation). PostgreSQL ignores the mark."""
+    if read_only:
+        connection.info[READ_ONLY] = True
+    else:
+        connection.info.pop(READ_ONLY, None)
+
+
+@asynccontextmanager
+async def read_only_transaction(connection: AsyncConnection) -> AsyncIterator[AsyncConnection]:
+    """A transaction that only reads (see `declare_read_only`)."""
+    declare_read_only(connection)
+    try:
+        async with connection.begin():
+            yield connection
+    finally:
+        declare_read_only(connection, False)
 
 
 def create_engine(url: str, *, echo: bool = False, pool_size: int = 10) -> AsyncEngine:

@@ -90,8 +90,12 @@ class Users:
         if not others:
             raise ValidationError("the last active admin cannot be removed", reason="last_admin")
 
+    @staticmethod
+    def profile_outdated(user: User, display_name: str) -> bool:
+        return bool(display_name) and user.display_name != display_name[:128]
+
     def touch_profile(self, user: User, display_name: str) -> None:
-        if display_name and user.display_name != display_name[:128]:
+        if self.profile_outdated(user, display_name):
             user.display_name = display_name[:128]
 
     def set_language(self, user: User, language: str) -> None:

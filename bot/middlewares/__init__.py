@@ -6,7 +6,7 @@ from aiogram import Dispatcher
 from aiogram_i18n import I18nMiddleware
 
 from bot.middlewares.access import AccessMiddleware, StrangerMemory
-from bot.middlewares.database import UnitOfWorkMiddleware
+from bot.middlewares.database import UnitOfWorkMiddleware, UnitOfWorkMode
 from bot.middlewares.private_chats import setup_private_chats
 from bot.middlewares.serial import PerUserSerialMiddleware
 from bot.middlewares.throttling import ThrottleLimits, ThrottlingMiddleware
@@ -29,6 +29,9 @@ def setup_middlewares(
     dp.update.outer_middleware(UserMiddleware())  # -> user, actor
     i18n.setup(dp)  # -> i18n (needs user for the saved language)
     dp.update.outer_middleware(AccessMiddleware(strangers))  # strangers stop here
+    # Inner: run once the handler is known (they apply to the handlers of every included router).
+    dp.message.middleware(UnitOfWorkMode())
+    dp.callback_query.middleware(UnitOfWorkMode())
 
 
 __all__ = ["ThrottleLimits", "setup_middlewares"]

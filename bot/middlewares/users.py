@@ -10,6 +10,7 @@ from aiogram.types import TelegramObject
 from aiogram.types import User as TelegramUser
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.middlewares.database import start_writing
 from domain.actors import Actor
 from domain.people import Users
 
@@ -28,7 +29,9 @@ class UserMiddleware(BaseMiddleware):
             users = Users(session)
             user = await users.by_telegram_id(telegram_user.id)
             if user is not None and user.active:
-                users.touch_profile(user, telegram_user.full_name)
+                if users.profile_outdated(user, telegram_user.full_name):
+                    await start_writing(session)
+                    users.touch_profile(user, telegram_user.full_name)
                 data["user"] = user
                 data["actor"] = Actor.person(user.id, user.telegram_id)
         return await handler(event, data)

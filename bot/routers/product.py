@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.callbacks import ProductAction, ProductCb
 from bot.filters import AdminOnly, StaffOrAdmin
 from bot.guards import card_product
+from bot.middlewares.database import READS_ONLY
 from bot.views.card import show_card
 from domain.actors import Actor
 from domain.catalog import Catalog
@@ -18,7 +19,7 @@ from domain.models import User
 router = Router(name=__name__)
 
 
-@router.callback_query(ProductCb.filter(F.action == ProductAction.VIEW), StaffOrAdmin())
+@router.callback_query(ProductCb.filter(F.action == ProductAction.VIEW), StaffOrAdmin(), flags=READS_ONLY)
 async def open_card(
     query: CallbackQuery, callback_data: ProductCb, session: AsyncSession, i18n: I18nContext, user: User
 ) -> None:

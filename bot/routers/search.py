@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.callbacks import PageCb, ProductAction, ProductCb
 from bot.files import IMAGE_MIME_PREFIX, download, sent_file
 from bot.filters import StaffOrAdmin, is_admin
+from bot.middlewares.database import READS_ONLY
 from bot.settings import Settings
 from bot.views.card import show_card
 from bot.views.format import escape
@@ -98,7 +99,7 @@ async def unknown_command(message: Message, i18n: I18nContext) -> None:
     await message.answer(i18n.get("unknown-command"))
 
 
-@router.message(F.text, StateFilter(None), StaffOrAdmin())
+@router.message(F.text, StateFilter(None), StaffOrAdmin(), flags=READS_ONLY)
 async def search(
     message: Message, session: AsyncSession, i18n: I18nContext, user: User, state: FSMContext
 ) -> None:
@@ -118,7 +119,7 @@ async def search(
     await message.answer(page[0], reply_markup=page[1])
 
 
-@router.callback_query(PageCb.filter(F.scope == SEARCH_SCOPE), StaffOrAdmin())
+@router.callback_query(PageCb.filter(F.scope == SEARCH_SCOPE), StaffOrAdmin(), flags=READS_ONLY)
 async def turn_page(
     query: CallbackQuery,
     callback_data: PageCb,

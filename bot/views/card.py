@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks import ProductAction, ProductCb
 from bot.filters import is_admin
+from bot.middlewares.database import start_writing
 from bot.views.channels import channel_status_lines
 from bot.views.format import MAX_CAPTION, escape, split_text
 from domain.catalog import Catalog
@@ -125,6 +126,7 @@ async def _send_photo(
         reply_markup=markup,
     )
     if sent.photo:
+        await start_writing(session)  # a card is opened by a reads-only handler
         await Catalog(session).remember_telegram_file_id(view.product_id, sent.photo[-1].file_id)
         await session.commit()
     return sent
