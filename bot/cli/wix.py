@@ -1,4 +1,5 @@
-"""`warehouse-bot wix …`: add a site, list the sites, print the SKU mapping report, sync stock.
+"""`warehouse-bot wix …`: add a site, list the sites, print the SKU mapping report, sync stock, disable,
+enable or remove a site.
 
 The API key of `add-site` is read from standard input (`… < key.txt`, or piped from a secret store) or,
 at a terminal, from a prompt that does not echo it; it is never a command-line argument (those end up
@@ -18,15 +19,18 @@ from bot.cli.common import REFUSED, CliError, run_with_database, settings, stder
 from domain.db import Database
 
 if TYPE_CHECKING:
+    from domain.models import AccountState
     from integrations.wix.channel import WixChannel
     from integrations.wix.mapping import MappingReport
-    from integrations.wix.sites import Site
+    from integrations.wix.sites import Removal, Site
     from integrations.wix.sync import SyncOutcome
 
 wix_app = typer.Typer(help="Wix sites: stock sync and SKU mapping.", no_args_is_help=True)
 
 DETAIL_LINES = 50
 T = TypeVar("T")
+SiteOption = Annotated[str, typer.Option("--site", help="The site's name, row id or Wix site id.")]
+JOBS_NOTE = "a running bot's jobs follow within a minute"
 
 
 def register(app: typer.Typer) -> None:
@@ -233,3 +237,61 @@ def sync(
             failed = failed or bool(result.failed)
     if failed:
         raise typer.Exit(REFUSED)
+
+
+def _set_state(site: str, state: AccountState) -> Site:
+    from integrations.wix.sites import find_site_id, set_site_state
+
+    async def work(database: Database) -> Site:
+        async with database.transaction() as session:
+            return await set_site_state(session, await find_site_id(session, site), state)
+
+    return run_with_database(work)
+
+
+@wix_app.command("disable-site")
+def disable_site(site: SiteOption) -> None:
+    """Stop every job of a site (orders, pushes, syncs); its mapping and history are kept."""
+    from domain.models import AccountState
+
+    chosen = _set_state(site, AccountState.DISABLED)
+    typer.echo(f"disabled Wix site {chosen.name} ({JOBS_NOTE})")
+
+
+@wix_app.command("enable-site")
+def enable_site(site: SiteOption) -> None:
+    """Start the jobs of a disabled site again."""
+    from domain.models import AccountState
+
+    chosen = _set_state(site, AccountState.ACTIVE)
+    typer.echo(f"enabled Wix site {chosen.name} ({JOBS_NOTE})")
+
+
+@wix_app.command("remove-site")
+def remove_site(
+    site: SiteOption,
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Delete a site with its SKU mappings and sync history; stock and applied order lines stay."""
+    from integrations.wix.sites import find_site_id, removal
+    from integrations.wix.sites import remove_site as remove
+
+    async def preview(database: Database) -> Removal:
+        async with database.sessions() as session:
+            return await removal(session, await find_site_id(session, site))
+
+    gone = run_with_database(preview)
+    if not yes:
+        typer.confirm(
+            f"Remove Wix site {gone.name} with its {gone.mappings} SKU mapping(s) and {gone.syncs} sync "
+            "run(s)? Stock and the order lines already applied stay",
+            abort=True,
+        )
+
+    async def work(database: Database) -> Removal:
+        async with database.transaction() as session:
+            return await remove(session, gone.id)
+
+    done = run_with_database(work)
+    counts = f"{done.mappings} SKU mapping(s), {done.syncs} sync run(s)"
+    typer.echo(f"removed Wix site {done.name}: {counts} ({JOBS_NOTE})")

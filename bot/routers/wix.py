@@ -1,5 +1,9 @@
 """/wix (admins): the Wix sites with their catalog version and last sync, adding a site (name, site id,
-API key), and each site's SKU mapping report (missing in Wix, doubled in Wix, in Wix but unknown here).
+API key), each site's SKU mapping report (missing in Wix, doubled in Wix, in Wix but unknown here), and
+each site's screen: disable, enable, remove (after a screen that says what goes).
+
+Whenever a site is added, disabled, enabled or removed, the scheduler refreshes its jobs at once instead
+of at its next minutely refresh (on an instance that is not the leader, it asks the leader to).
 
 The API key is a secret: the message that carries it is deleted before anything else happens, the key
 is never kept in the conversation state, never echoed and never logged. Whatever talks to Wix (checking
@@ -38,13 +42,23 @@ from bot.settings import Settings
 from bot.views.format import escape, format_time, split_text
 from domain.channels import StockChannel
 from domain.db import Database
-from domain.errors import DomainError
+from domain.errors import DomainError, NotFoundError
 from domain.models import AccountState
 from integrations.wix.channel import WixChannel
 from integrations.wix.errors import WixError
 from integrations.wix.mapping import StoredReport
-from integrations.wix.sites import SiteOverview, check_name, check_site_id, overviews
+from integrations.wix.sites import (
+    Removal,
+    SiteOverview,
+    check_name,
+    check_site_id,
+    overviews,
+    removal,
+    remove_site,
+    set_site_state,
+)
 from integrations.wix.sync import last_mapping_report
+from scheduler.runner import BackgroundRunner
 
 log = logging.getLogger(__name__)
 router = Router(name=__name__)
@@ -60,6 +74,11 @@ class WixAction(StrEnum):
     ADD = "a"
     MAP = "m"
     REFRESH = "r"
+    SITE = "s"
+    DISABLE = "d"
+    ENABLE = "e"
+    REMOVE = "x"
+    REMOVE_CONFIRMED = "y"
 
 
 class WixCb(CallbackData, prefix="wx"):
@@ -75,6 +94,10 @@ class WixFlow(StatesGroup):
 
 def _button(text: str, action: WixAction, account_id: int = 0) -> InlineKeyboardButton:
     return InlineKeyboardButton(text=text, callback_data=WixCb(action=action, account_id=account_id).pack())
+
+
+def _sites_keyboard(tr: Translate) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(inline_keyboard=[[_button(tr("wix-btn-sites"), WixAction.LIST)]])
 
 
 def _translator(i18n: I18nContext) -> Translate:
@@ -106,7 +129,7 @@ def _site_line(tr: Translate, site: SiteOverview, settings: Settings) -> str:
         sync=sync,
     )
     if site.state != AccountState.ACTIVE:
-        line += " " + tr("wix-site-inactive", state=site.state.value)
+        line += " " + tr("wix-site-inactive", state=tr(f"status-state-{site.state.value}"))
     if site.last_error:
         line += "\n    " + tr("wix-site-error", error=escape(site.last_error[:300]))
     return line
@@ -118,10 +141,43 @@ async def sites_view(
     sites = await overviews(session)
     lines = [tr("wix-sites-title")]
     lines += [_site_line(tr, site, settings) for site in sites] or [tr("wix-no-sites")]
-    maps = [_button(tr("wix-btn-map", name=site.name), WixAction.MAP, site.id) for site in sites]
-    rows = [maps[start : start + 2] for start in range(0, len(maps), 2)]
+    rows = [
+        [
+            _button(tr("wix-btn-map", name=site.name), WixAction.MAP, site.id),
+            _button(tr("wix-btn-site", name=site.name), WixAction.SITE, site.id),
+        ]
+        for site in sites
+    ]
     rows.append([_button(tr("wix-btn-add"), WixAction.ADD)])
     return "\n".join(lines), InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def site_view(tr: Translate, site: SiteOverview, settings: Settings) -> tuple[str, InlineKeyboardMarkup]:
+    text = "\n".join(
+        (
+            _site_line(tr, site, settings),
+            tr("wix-site-id", site_id=escape(site.site_id)),
+            tr("wix-site-state", state=tr(f"status-state-{site.state.value}")),
+        )
+    )
+    if site.state == AccountState.DISABLED:
+        toggle = _button(tr("wix-btn-enable"), WixAction.ENABLE, site.id)
+    else:
+        toggle = _button(tr("wix-btn-disable"), WixAction.DISABLE, site.id)
+    rows = [
+        [toggle, _button(tr("wix-btn-remove"), WixAction.REMOVE, site.id)],
+        [_button(tr("btn-back"), WixAction.LIST)],
+    ]
+    return text, InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def removal_view(tr: Translate, gone: Removal) -> tuple[str, InlineKeyboardMarkup]:
+    text = tr("wix-remove-confirm", name=escape(gone.name), mappings=gone.mappings, syncs=gone.syncs)
+    rows = [
+        [_button(tr("wix-btn-remove-confirm", name=gone.name), WixAction.REMOVE_CONFIRMED, gone.id)],
+        [_button(tr("btn-back"), WixAction.SITE, gone.id)],
+    ]
+    return text, InlineKeyboardMarkup(inline_keyboard=rows)
 
 
 def _listed(values: Sequence[str], count: int) -> str:
@@ -226,18 +282,35 @@ def _refusal(tr: Translate, error: DomainError) -> str:
         return escape(error.message)
 
 
+async def refresh_jobs(scheduler: BackgroundRunner | None) -> None:
+    """The site's jobs start (or stop) now, not at the scheduler's next minutely refresh."""
+    if scheduler is None:
+        return
+    try:
+        await scheduler.refresh_jobs()
+    except Exception as exc:  # the minutely refresh catches up; the change itself is saved
+        log.error("wix: the background jobs were not refreshed (%s)", type(exc).__name__)
+
+
 async def _add_site(
-    tr: Translate, bot: Bot, status: Message, make: Opener, name: str, site_id: str, key: str
+    tr: Translate,
+    bot: Bot,
+    status: Message,
+    make: Opener,
+    scheduler: BackgroundRunner | None,
+    entered: tuple[str, str, str],
 ) -> None:
+    name, site_id, key = entered
     async with make() as channel:
         try:
             site, created = await channel.add_site(name, site_id, key)
         except DomainError as error:
             await _edit(bot, status, tr("wix-site-refused", reason=_refusal(tr, error)))
             return
+    await refresh_jobs(scheduler)
     version = site.catalog_version.value if site.catalog_version else "—"
     done = "wix-site-added" if created else "wix-site-rekeyed"
-    keyboard = InlineKeyboardMarkup(inline_keyboard=[[_button(tr("wix-btn-sites"), WixAction.LIST)]])
+    keyboard = _sites_keyboard(tr)
     await _edit(bot, status, tr(done, name=escape(site.name), catalog=escape(version)), keyboard)
 
 
@@ -267,10 +340,7 @@ async def wix_command(message: Message, session: AsyncSession, i18n: I18nContext
 async def sites_screen(
     query: CallbackQuery, session: AsyncSession, i18n: I18nContext, settings: Settings
 ) -> None:
-    await query.answer()
-    text, keyboard = await sites_view(session, _translator(i18n), settings)
-    if isinstance(query.message, Message):
-        await query.message.edit_text(text, reply_markup=keyboard)
+    await _screen(query, await sites_view(session, _translator(i18n), settings))
 
 
 @router.callback_query(WixCb.filter(F.action == WixAction.MAP), AdminOnly())
@@ -380,6 +450,7 @@ async def key_given(
     settings: Settings,
     db: Database,
     channels: Sequence[StockChannel] | None = None,
+    scheduler: BackgroundRunner | None = None,
 ) -> None:
     key = (message.text or "").strip()
     await _delete(message, i18n)
@@ -388,4 +459,93 @@ async def key_given(
     tr = _translator(i18n)
     status = await message.answer(tr("wix-checking", name=escape(data["name"])))
     make = partial(_channel, channels, settings, db)
-    _start(_add_site(tr, bot, status, make, data["name"], data["site_id"], key), tr, bot, status)
+    entered = (data["name"], data["site_id"], key)
+    _start(_add_site(tr, bot, status, make, scheduler, entered), tr, bot, status)
+
+
+# --- a site's screen: disable, enable, remove ----------------------------------------------------
+
+
+async def _site(session: AsyncSession, account_id: int) -> SiteOverview | None:
+    return next((site for site in await overviews(session) if site.id == account_id), None)
+
+
+async def _screen(query: CallbackQuery, view: tuple[str, InlineKeyboardMarkup]) -> None:
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.edit_text(view[0], reply_markup=view[1])
+
+
+async def _gone(query: CallbackQuery, i18n: I18nContext) -> None:
+    """A button of a site that no longer exists (removed meanwhile, or forged)."""
+    await query.answer(i18n.get("wix-site-gone"), show_alert=True)
+
+
+async def _show_site(
+    query: CallbackQuery, session: AsyncSession, i18n: I18nContext, settings: Settings, account_id: int
+) -> None:
+    site = await _site(session, account_id)
+    if site is None:
+        await _gone(query, i18n)
+        return
+    await _screen(query, site_view(_translator(i18n), site, settings))
+
+
+@router.callback_query(WixCb.filter(F.action == WixAction.SITE), AdminOnly())
+async def site_screen(
+    query: CallbackQuery, callback_data: WixCb, session: AsyncSession, i18n: I18nContext, settings: Settings
+) -> None:
+    await _show_site(query, session, i18n, settings, callback_data.account_id)
+
+
+@router.callback_query(WixCb.filter(F.action.in_({WixAction.DISABLE, WixAction.ENABLE})), AdminOnly())
+async def switch_site(
+    query: CallbackQuery,
+    callback_data: WixCb,
+    session: AsyncSession,
+    i18n: I18nContext,
+    settings: Settings,
+    scheduler: BackgroundRunner | None = None,
+) -> None:
+    wanted = AccountState.DISABLED if callback_data.action == WixAction.DISABLE else AccountState.ACTIVE
+    try:
+        await set_site_state(session, callback_data.account_id, wanted)
+    except NotFoundError:
+        await _gone(query, i18n)
+        return
+    await session.commit()
+    await refresh_jobs(scheduler)
+    await _show_site(query, session, i18n, settings, callback_data.account_id)
+
+
+@router.callback_query(WixCb.filter(F.action == WixAction.REMOVE), AdminOnly())
+async def confirm_removal(
+    query: CallbackQuery, callback_data: WixCb, session: AsyncSession, i18n: I18nContext
+) -> None:
+    try:
+        gone = await removal(session, callback_data.account_id)
+    except NotFoundError:
+        await _gone(query, i18n)
+        return
+    await _screen(query, removal_view(_translator(i18n), gone))
+
+
+@router.callback_query(WixCb.filter(F.action == WixAction.REMOVE_CONFIRMED), AdminOnly())
+async def remove(
+    query: CallbackQuery,
+    callback_data: WixCb,
+    session: AsyncSession,
+    i18n: I18nContext,
+    scheduler: BackgroundRunner | None = None,
+) -> None:
+    try:
+        gone = await remove_site(session, callback_data.account_id)
+    except NotFoundError:
+        await _gone(query, i18n)
+        return
+    await session.commit()
+    await refresh_jobs(scheduler)
+    tr = _translator(i18n)
+    keyboard = _sites_keyboard(tr)
+    text = tr("wix-site-removed", name=escape(gone.name), mappings=gone.mappings, syncs=gone.syncs)
+    await _screen(query, (text, keyboard))

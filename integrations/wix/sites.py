@@ -1,10 +1,15 @@
-"""Wix sites (`wix_accounts`): add one, bootstrap one from the environment, load, remember what a run learned.
+"""Wix sites (`wix_accounts`): add one, bootstrap one from the environment, load, remember what a run learned,
+disable or enable one, remove one.
 
 A site's API key is a secret. It is stored in the database (Wix keys do not expire) and leaves it only as
 a `SecretStr` inside a client; nothing here logs it, shows it in a repr or puts it in an error text.
 
 A site imports only the orders placed after it was added (`added_at`): the stock counted before then
 already reflects older sales, and replaying them would deduct them twice.
+
+A disabled site keeps everything but is left alone by every job. Removing a site deletes its row, its
+SKU mappings, its sync history and its queued pushes; stock, and the order lines already applied to it,
+stay (they are the history of what was sold).
 """
 
 from __future__ import annotations
@@ -16,14 +21,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import SecretStr
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.actors import Actor
 from domain.db import Database, as_utc
 from domain.errors import NotFoundError, ValidationError
-from domain.models import AccountState, WixAccount, WixInventorySync
+from domain.models import AccountState, Channel, StockOutbox, WixAccount, WixInventorySync, WixProductMapping
 from integrations.wix.models import CatalogVersion
 
 log = logging.getLogger("integrations.wix")
@@ -89,6 +94,16 @@ class SiteOverview:
     last_sync_at: datetime | None
     last_sync_status: str | None
     last_sync_trigger: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Removal:
+    """What removing a site takes with it (shown before, and reported after)."""
+
+    id: int
+    name: str
+    mappings: int
+    syncs: int
 
 
 def check_name(name: str) -> str:
@@ -254,3 +269,61 @@ async def remember(
         for name, value in changes.items():
             if getattr(row, name) != value:
                 setattr(row, name, value)
+
+
+async def _row(session: AsyncSession, account_id: int) -> WixAccount:
+    row = await session.get(WixAccount, account_id)
+    if row is None:
+        raise NotFoundError(f"Wix site {account_id} does not exist", entity="wix_site", id=account_id)
+    return row
+
+
+async def find_site_id(session: AsyncSession, site: str) -> int:
+    """The row id of the site named `site`, or whose row id or Wix site id it is."""
+    key = site.strip()
+    found = await session.scalar(
+        select(WixAccount.id).where((WixAccount.name == key) | (WixAccount.site_id == key))
+    )
+    if found is None and key.isdigit():
+        found = await session.scalar(select(WixAccount.id).where(WixAccount.id == int(key)))
+    if found is None:
+        raise NotFoundError(f"there is no Wix site {key!r}", entity="wix_site", name=key)
+    return found
+
+
+async def set_site_state(session: AsyncSession, account_id: int, state: AccountState) -> Site:
+    """Disable (`DISABLED`) or enable (`ACTIVE`) a site; the caller commits and refreshes the jobs."""
+    row = await _row(session, account_id)
+    if row.state != state:
+        row.state = state
+        if state == AccountState.ACTIVE:
+            row.last_error = None
+        await session.flush()
+        log.info("wix: site %s is now %s", row.name, state.value)
+    return Site.of(row)
+
+
+async def removal(session: AsyncSession, account_id: int) -> Removal:
+    """What removing the site would delete."""
+    row = await _row(session, account_id)
+    mappings = await session.scalar(
+        select(func.count()).select_from(WixProductMapping).where(WixProductMapping.account_id == account_id)
+    )
+    syncs = await session.scalar(
+        select(func.count()).select_from(WixInventorySync).where(WixInventorySync.account_id == account_id)
+    )
+    return Removal(row.id, row.name, mappings or 0, syncs or 0)
+
+
+async def remove_site(session: AsyncSession, account_id: int) -> Removal:
+    """Delete the site with its mappings, sync history and queued pushes; the caller commits."""
+    gone = await removal(session, account_id)
+    for statement in (
+        delete(WixProductMapping).where(WixProductMapping.account_id == account_id),
+        delete(WixInventorySync).where(WixInventorySync.account_id == account_id),
+        delete(StockOutbox).where(StockOutbox.channel == Channel.WIX, StockOutbox.account_id == account_id),
+        delete(WixAccount).where(WixAccount.id == account_id),
+    ):
+        await session.execute(statement)
+    log.info("wix: site %s removed", gone.name)
+    return gone

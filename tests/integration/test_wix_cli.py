@@ -9,6 +9,7 @@ from typer.testing import CliRunner
 
 from bot.cli import app
 from domain.db import Database
+from domain.models import AccountState
 from integrations.wix.sites import all_sites
 from tests.fakes import wix as endpoints
 from tests.fakes.wix import FakeWix
@@ -16,6 +17,7 @@ from tests.fakes.wix_store import V3_CATALOG
 from tests.integration.wix_support import seed_products, sync_runs
 
 runner = CliRunner()
+JOBS_NOTE = "a running bot's jobs follow within a minute"
 
 pytest_plugins = ("tests.integration.wix_fixtures",)
 
@@ -133,3 +135,61 @@ async def test_the_environment_site_is_bootstrapped_and_a_failing_site_exits_1(
         == "error: default: POST /ecom/v1/orders/search -> 401 [UNAUTHENTICATED]: the API key is not valid\n"
     )
     assert env["WIX_API_KEY"] not in failed.output
+
+
+async def test_disable_and_enable_a_site_by_name_or_id(db: Database, db_url: str, fake_wix: FakeWix) -> None:
+    site = fake_wix.add_site()
+    await _cli(db_url, fake_wix, "wix", "add-site", "shop", "--site-id", site.site_id, key=site.api_key)
+    [added] = await all_sites(db)
+
+    disabled = await _cli(db_url, fake_wix, "wix", "disable-site", "--site", "shop")
+    listed = await _cli(db_url, fake_wix, "wix", "sites")
+    [state_then] = [chosen.state for chosen in await all_sites(db)]
+    enabled = await _cli(db_url, fake_wix, "wix", "enable-site", "--site", str(added.id))
+    unknown = await _cli(db_url, fake_wix, "wix", "disable-site", "--site", "outlet")
+
+    assert (disabled.exit_code, disabled.stdout) == (
+        0,
+        f"disabled Wix site shop ({JOBS_NOTE})\n",
+    )
+    assert listed.stdout.rstrip().endswith("never synced  [disabled]")
+    assert state_then is AccountState.DISABLED
+    assert enabled.exit_code == 0 and enabled.stdout.startswith("enabled Wix site shop")
+    assert [chosen.state for chosen in await all_sites(db)] == [AccountState.ACTIVE]
+    assert unknown.exit_code == 1 and unknown.stderr == "error: there is no Wix site 'outlet'\n"
+
+
+async def test_remove_site_asks_first_unless_yes(db: Database, db_url: str, fake_wix: FakeWix) -> None:
+    site = fake_wix.add_site()
+    site.add_product("MUG", 5)
+    await seed_products(db, {"MUG": 5})
+    await _cli(db_url, fake_wix, "wix", "add-site", "shop", "--site-id", site.site_id, key=site.api_key)
+    await _cli(db_url, fake_wix, "wix", "sync")
+    [added] = await all_sites(db)
+    runs = len(await sync_runs(db, added.id))
+
+    declined = await _cli(db_url, fake_wix, "wix", "remove-site", "--site", "shop", key="n\n")
+    kept = await all_sites(db)
+    confirmed = await _cli(db_url, fake_wix, "wix", "remove-site", "--site", site.site_id, key="y\n")
+    again = await _cli(db_url, fake_wix, "wix", "remove-site", "--site", "shop", "--yes")
+
+    assert declined.exit_code == 1 and "Remove Wix site shop with its 1 SKU mapping(s)" in declined.stdout
+    assert [chosen.name for chosen in kept] == ["shop"]
+    assert confirmed.exit_code == 0, confirmed.output
+    assert confirmed.stdout.splitlines()[-1] == (
+        f"removed Wix site shop: 1 SKU mapping(s), {runs} sync run(s) ({JOBS_NOTE})"
+    )
+    assert await all_sites(db) == [] and await sync_runs(db, added.id) == []
+    assert again.exit_code == 1 and again.stderr == "error: there is no Wix site 'shop'\n"
+
+
+async def test_remove_site_with_yes_does_not_ask(db: Database, db_url: str, fake_wix: FakeWix) -> None:
+    site = fake_wix.add_site()
+    await _cli(db_url, fake_wix, "wix", "add-site", "shop", "--site-id", site.site_id, key=site.api_key)
+
+    removed = await _cli(db_url, fake_wix, "wix", "remove-site", "--site", "shop", "--yes")
+
+    assert removed.exit_code == 0 and removed.stdout == (
+        f"removed Wix site shop: 0 SKU mapping(s), 0 sync run(s) ({JOBS_NOTE})\n"
+    )
+    assert await all_sites(db) == []

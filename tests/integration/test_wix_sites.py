@@ -1,4 +1,5 @@
-"""Wix sites: adding one (the key is checked with Wix), the environment bootstrap, keys kept secret."""
+"""Wix sites: adding one (the key is checked with Wix), the environment bootstrap, keys kept secret;
+disabling, enabling and removing one."""
 
 from __future__ import annotations
 
@@ -6,18 +7,34 @@ import logging
 
 import pytest
 from pydantic import SecretStr
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from domain.db import Database
-from domain.errors import ValidationError
-from domain.models import AccountState, WixAccount
+from domain.errors import NotFoundError, ValidationError
+from domain.models import AccountState, WixAccount, WixProductMapping
 from integrations.wix.channel import WixChannel
 from integrations.wix.models import CatalogVersion
-from integrations.wix.sites import load_site, overviews
+from integrations.wix.sites import (
+    Removal,
+    find_site_id,
+    load_site,
+    overviews,
+    removal,
+    remove_site,
+    set_site_state,
+)
 from tests.fakes import wix as endpoints
 from tests.fakes.wix import FakeWix
 from tests.fakes.wix_store import V1_CATALOG, V3_CATALOG
-from tests.integration.wix_support import connect
+from tests.integration.wix_support import (
+    available,
+    connect,
+    order_lines,
+    outbox,
+    seed_products,
+    sync_runs,
+    write_off,
+)
 
 pytest_plugins = ("tests.integration.wix_fixtures",)
 
@@ -143,3 +160,80 @@ async def test_keys_never_show_in_logs_errors_reprs_or_the_overview(
     texts.append(str(loaded))
     assert all(stored not in text for text in texts)
     assert shown[0].last_error is not None and "401" in shown[0].last_error
+
+
+async def test_a_disabled_site_is_left_alone_until_enabled_again(
+    db: Database, fake_wix: FakeWix, channel: WixChannel
+) -> None:
+    site = fake_wix.add_site()
+    site.add_product("MUG", 5)
+    await seed_products(db, {"MUG": 5})
+    added = await connect(channel, site)
+    async with db.transaction() as session:
+        disabled = await set_site_state(session, added.id, AccountState.DISABLED)
+    site.add_order([("MUG", 2)])
+    fake_wix.clear_log()
+
+    pushed = await channel.push_stock(added.id)
+    pulled = await channel.pull_orders(added.id)
+
+    assert not disabled.active and fake_wix.requests == []
+    assert pushed.notes == pulled.notes == {"disabled": 1}
+    assert await order_lines(db, added.id) == []
+    async with db.transaction() as session:
+        enabled = await set_site_state(session, added.id, AccountState.ACTIVE)
+    await channel.pull_orders(added.id)
+    assert enabled.active and [line.quantity for line in await order_lines(db, added.id)] == [2]
+
+
+async def test_removing_a_site_takes_its_mapping_history_and_queue_but_not_stock_or_sales(
+    db: Database, fake_wix: FakeWix, channel: WixChannel
+) -> None:
+    site = fake_wix.add_site()
+    site.add_product("MUG", 5)
+    site.add_product("PLATE", 3)
+    ids = await seed_products(db, {"MUG": 5, "PLATE": 3})
+    added = await connect(channel, site)
+    await channel.reconcile(added.id)
+    site.add_order([("MUG", 2)])
+    await channel.pull_orders(added.id)
+    await write_off(db, ids["PLATE"], 1)
+    assert await outbox(db, added.id)  # a push this site has not had yet
+    levels = {sku: await available(db, product_id) for sku, product_id in ids.items()}
+    runs = len(await sync_runs(db, added.id))
+    async with db.sessions() as session:
+        preview = await removal(session, added.id)
+
+    async with db.transaction() as session:
+        gone = await remove_site(session, added.id)
+
+    assert gone == preview == Removal(added.id, "shop", 2, runs) and runs >= 1
+    assert await _rows(db) == []
+    assert await sync_runs(db, added.id) == [] and await outbox(db, added.id) == {}
+    async with db.sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(WixProductMapping)) == 0
+        with pytest.raises(NotFoundError):
+            await removal(session, added.id)
+    assert [line.quantity for line in await order_lines(db, added.id)] == [2]
+    assert (
+        {sku: await available(db, product_id) for sku, product_id in ids.items()}
+        == levels
+        == {
+            "MUG": 3,
+            "PLATE": 2,
+        }
+    )
+
+
+async def test_a_site_is_found_by_name_row_id_or_wix_site_id(
+    db: Database, fake_wix: FakeWix, channel: WixChannel
+) -> None:
+    site = fake_wix.add_site()
+    added = await connect(channel, site)
+
+    async with db.sessions() as session:
+        found = [await find_site_id(session, key) for key in (" shop ", str(added.id), site.site_id)]
+        with pytest.raises(NotFoundError):
+            await find_site_id(session, "outlet")
+
+    assert found == [added.id] * 3

@@ -1,4 +1,4 @@
-### Wix sites: the list, adding a site, the SKU mapping report, alerts.
+### Wix sites: the list, adding, disabling and removing a site, the SKU mapping report, alerts.
 
 wix-command = Wix sites (admins)
 wix-sites-title = 🛍 <b>Wix sites</b>
@@ -13,6 +13,17 @@ wix-btn-add = ➕ Add a site
 wix-btn-map = 🗺 Mapping of { $name }
 wix-btn-refresh = 🔄 Read Wix again
 wix-btn-sites = 🛍 Wix sites
+
+wix-btn-site = ⚙️ { $name }
+wix-site-id = Site id: <code>{ $site_id }</code>
+wix-site-state = State: { $state }
+wix-btn-disable = ⏸ Disable
+wix-btn-enable = ▶️ Enable
+wix-btn-remove = 🗑 Remove
+wix-btn-remove-confirm = 🗑 Yes, remove { $name }
+wix-remove-confirm = Remove the Wix site <b>{ $name }</b>? This deletes its key, its SKU mappings ({ $mappings }) and its sync history ({ $syncs } runs). Stock and the Wix order lines already applied to it stay. To only pause the site, disable it instead.
+wix-site-removed = 🗑 Wix site { $name } removed with its SKU mappings ({ $mappings }) and sync history ({ $syncs } runs). Stock was not changed.
+wix-site-gone = This Wix site no longer exists. Open /wix again.
 
 wix-ask-name = Send a short name for the new site (like shop): 1–64 letters, digits, “.”, “-” or “_”.
 wix-ask-site-id = Now send the site id of { $name }: the GUID after /dashboard/ in the address of the site's dashboard.

@@ -14,6 +14,17 @@ wix-btn-map = 🗺 Mapowanie { $name }
 wix-btn-refresh = 🔄 Odczytaj Wix ponownie
 wix-btn-sites = 🛍 Sklepy Wix
 
+wix-btn-site = ⚙️ { $name }
+wix-site-id = Identyfikator sklepu: <code>{ $site_id }</code>
+wix-site-state = Stan: { $state }
+wix-btn-disable = ⏸ Wyłącz
+wix-btn-enable = ▶️ Włącz
+wix-btn-remove = 🗑 Usuń
+wix-btn-remove-confirm = 🗑 Tak, usuń { $name }
+wix-remove-confirm = Usunąć sklep Wix <b>{ $name }</b>? Zostaną usunięte jego klucz, mapowania SKU ({ $mappings }) i historia synchronizacji ({ $syncs } przebiegów). Stany magazynowe i już zastosowane pozycje zamówień Wix zostają. Aby tylko wstrzymać sklep, wyłącz go.
+wix-site-removed = 🗑 Sklep Wix { $name } usunięty razem z mapowaniami SKU ({ $mappings }) i historią synchronizacji ({ $syncs } przebiegów). Stany magazynowe się nie zmieniły.
+wix-site-gone = Ten sklep Wix już nie istnieje. Otwórz /wix ponownie.
+
 wix-ask-name = Wyślij krótką nazwę nowego sklepu (np. shop): 1–64 litery, cyfry, „.”, „-” lub „_”.
 wix-ask-site-id = Teraz wyślij identyfikator sklepu { $name }: GUID po /dashboard/ w adresie panelu sklepu.
 wix-ask-key = Na koniec wyślij klucz API sklepu (Menedżer kluczy API Wix, z uprawnieniami Wix Stores). Usunę twoją wiadomość, gdy tylko ją przeczytam.

@@ -14,6 +14,17 @@ wix-btn-map = 🗺 Сопоставление { $name }
 wix-btn-refresh = 🔄 Прочитать Wix заново
 wix-btn-sites = 🛍 Сайты Wix
 
+wix-btn-site = ⚙️ { $name }
+wix-site-id = Идентификатор сайта: <code>{ $site_id }</code>
+wix-site-state = Состояние: { $state }
+wix-btn-disable = ⏸ Отключить
+wix-btn-enable = ▶️ Включить
+wix-btn-remove = 🗑 Удалить
+wix-btn-remove-confirm = 🗑 Да, удалить { $name }
+wix-remove-confirm = Удалить сайт Wix <b>{ $name }</b>? Будут удалены его ключ, сопоставления SKU ({ $mappings }) и история синхронизаций ({ $syncs } запусков). Остатки и уже применённые строки заказов Wix останутся. Чтобы только приостановить сайт, отключите его.
+wix-site-removed = 🗑 Сайт Wix { $name } удалён вместе с сопоставлениями SKU ({ $mappings }) и историей синхронизаций ({ $syncs } запусков). Остатки не изменились.
+wix-site-gone = Этого сайта Wix больше нет. Откройте /wix заново.
+
 wix-ask-name = Отправьте короткое имя нового сайта (например, shop): 1–64 буквы, цифры, «.», «-» или «_».
 wix-ask-site-id = Теперь отправьте идентификатор сайта { $name }: GUID после /dashboard/ в адресе панели сайта.
 wix-ask-key = И наконец, отправьте API-ключ сайта (менеджер API-ключей Wix, с правами Wix Stores). Я удалю ваше сообщение, как только прочитаю его.
