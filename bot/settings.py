@@ -7,6 +7,7 @@ validation errors into one readable `ConfigError` naming the variables, never ec
 
 from __future__ import annotations
 
+import re
 from datetime import time
 from enum import StrEnum
 from typing import Annotated
@@ -15,7 +16,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from integrations.allegro.models import PublicationStatus
+
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/warehouse.db"
+MARKETPLACE_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
 class ConfigError(Exception):
@@ -56,6 +60,8 @@ class Settings(BaseSettings):
     allegro_refresh_token: SecretStr | None = None
     allegro_deduct_on: AllegroDeductTrigger = AllegroDeductTrigger.READY_FOR_PROCESSING
     allegro_zero_stock: ZeroStockPolicy = ZeroStockPolicy.END
+    allegro_offer_statuses: Annotated[tuple[PublicationStatus, ...], NoDecode] = ()
+    allegro_marketplace: str | None = None
 
     wix_api_url: str = "https://www.wixapis.com"
     wix_api_key: SecretStr | None = None
@@ -82,6 +88,33 @@ class Settings(BaseSettings):
         if isinstance(value, int):
             return [value]
         return value
+
+    @field_validator("allegro_offer_statuses", mode="before")
+    @classmethod
+    def _offer_statuses(cls, value: object) -> object:
+        """Comma-separated publication statuses (the spec's enum, any case); empty: every status."""
+        if not isinstance(value, str):
+            return value
+        chosen: list[PublicationStatus] = []
+        for part in (part.strip().upper() for part in value.split(",")):
+            if not part:
+                continue
+            if part not in PublicationStatus.__members__:
+                allowed = ", ".join(PublicationStatus)
+                raise ValueError(f"use publication statuses from {allowed}, comma-separated (empty: all)")
+            if PublicationStatus(part) not in chosen:
+                chosen.append(PublicationStatus(part))
+        return tuple(chosen)
+
+    @field_validator("allegro_marketplace")
+    @classmethod
+    def _marketplace(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        marketplace = value.strip().lower()
+        if not MARKETPLACE_ID.fullmatch(marketplace):
+            raise ValueError("use a marketplace id such as allegro-pl (empty: every marketplace)")
+        return marketplace
 
     @field_validator("timezone")
     @classmethod

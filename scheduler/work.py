@@ -71,6 +71,11 @@ class AccountLocks:
         async with self._locks[target_of(ref)]:
             yield
 
+    def busy(self, ref: AccountRef) -> bool:
+        """Whether a job (or a bot action) holds the account right now."""
+        lock = self._locks.get(target_of(ref))
+        return lock is not None and lock.locked()
+
 
 class ChannelWork:
     def __init__(

@@ -1,5 +1,9 @@
 """`warehouse-bot allegro …`: connect seller accounts (device flow), list them, set their warehouse
-priority, read events again from N days back."""
+priority, read events again from N days back.
+
+A backfill here runs in a process of its own, so it cannot take the per-account lock the bot's jobs
+hold (an in-process lock; the bot's /allegro backfill does take it). Beside a running bot it is still
+correct: an order pull that finds the cursor moved under it reads its page again."""
 
 from __future__ import annotations
 

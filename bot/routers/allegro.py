@@ -5,12 +5,15 @@ check how its offers link to products.
 Everything that talks to Allegro runs in a task of its own that edits one message as it goes (the link
 and the code, "waiting…", the result): a handler's unit of work must not stay open while a person
 approves on another device. The tasks use the process's `AllegroChannel` (the one the background jobs
-use, so token refreshes of an account never race each other) and their own short transactions.
+use, so token refreshes of an account never race each other) and their own short transactions. A backfill
+and an offer check also take the account's lock of the background jobs (see `_after_running_job`).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import functools
 import logging
 import re
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
@@ -32,9 +35,10 @@ from bot.filters import AdminOnly
 from bot.flows import start_flow
 from bot.routers.edit import cancel_keyboard
 from bot.views.format import escape
-from domain.channels import StockChannel
+from domain.channels import AccountRef, StockChannel
 from domain.models import AccountState
 from integrations.allegro.accounts import (
+    CHANNEL,
     AccountView,
     SellerMismatch,
     account_view,
@@ -54,6 +58,8 @@ COMMANDS = (MenuCommand("allegro", "allegro-command"),)
 
 DAYS = re.compile(r"\d{1,3}")
 PROBLEM_LINES = 20
+JOB_WAIT = 60.0
+"""Seconds a backfill or an offer check waits for the account's running background job."""
 Translate = Callable[..., str]
 
 
@@ -153,6 +159,10 @@ def _translator(i18n: I18nContext) -> Translate:
 
 def _channel(channels: Sequence[StockChannel] | None) -> AllegroChannel | None:
     return next((channel for channel in channels or () if isinstance(channel, AllegroChannel)), None)
+
+
+def _ref(view: AccountView) -> AccountRef:
+    return AccountRef(CHANNEL, view.id, view.name, view.state)
 
 
 # --- views -------------------------------------------------------------------------------------
@@ -294,6 +304,40 @@ async def _backfill(
     await status.show(tr("allegro-backfill-done", days=days))
 
 
+async def _after_running_job(
+    scheduler: BackgroundRunner | None,
+    ref: AccountRef,
+    status: _Status,
+    tr: Translate,
+    work: Callable[[], Awaitable[None]],
+) -> None:
+    """Run ``work`` holding the account's lock of the background jobs (`scheduler.work.AccountLocks`).
+
+    A backfill moves the account's event cursor and an offer check rewrites its offer links: what its
+    order pull and stock push do under that lock. Without it they interleave, and a pull that finds its
+    cursor moved reads the page again (correct, but wasted requests). The action waits for the running
+    job instead of refusing: the admin has just asked for it and a pull is short (it reads until it is
+    up to date), so "try again" would only make them repeat themselves. The message says why it waits,
+    and the wait is bounded by `JOB_WAIT`: past it, a stuck job must not leave a message that never
+    changes, so the admin is told to try again in a moment. Jobs run on the leader instance only; on
+    another one the lock is free and the pull's moved-cursor check stays the safety net.
+    """
+    if scheduler is None:
+        await work()
+        return
+    locks = scheduler.work.locks
+    if locks.busy(ref):
+        await status.show(tr("allegro-job-waiting"))
+    async with contextlib.AsyncExitStack() as held:
+        try:
+            async with asyncio.timeout(JOB_WAIT):
+                await held.enter_async_context(locks.hold(ref))
+        except TimeoutError:
+            await status.show(tr("allegro-job-running"))
+            return
+        await work()
+
+
 async def _offers(channel: AllegroChannel, status: _Status, tr: Translate, account_id: int) -> None:
     try:
         report = await channel.link_offers(account_id)
@@ -427,8 +471,10 @@ async def backfill_given(
     message: Message,
     state: FSMContext,
     bot: Bot,
+    session: AsyncSession,
     i18n: I18nContext,
     channels: Sequence[StockChannel] | None = None,
+    scheduler: BackgroundRunner | None = None,
 ) -> None:
     text = (message.text or "").strip()
     days = int(text) if DAYS.fullmatch(text) else 0
@@ -440,11 +486,12 @@ async def backfill_given(
         await state.clear()
         await message.answer(i18n.get("allegro-not-configured"))
         return
-    account_id = (await state.get_data())["account_id"]
+    view = await account_view(session, (await state.get_data())["account_id"])
     await state.clear()
     sent = await message.answer(i18n.get("allegro-backfill-running", days=days))
     status, tr = _Status(bot, sent.chat.id, sent.message_id), _translator(i18n)
-    tasks.start(status, tr, _backfill(channel, status, tr, account_id, days))
+    backfill = functools.partial(_backfill, channel, status, tr, view.id, days)
+    tasks.start(status, tr, _after_running_job(scheduler, _ref(view), status, tr, backfill))
 
 
 @router.callback_query(AllegroCb.filter(F.action == AllegroAction.OFFERS), AdminOnly())
@@ -455,6 +502,7 @@ async def check_offers(
     session: AsyncSession,
     i18n: I18nContext,
     channels: Sequence[StockChannel] | None = None,
+    scheduler: BackgroundRunner | None = None,
 ) -> None:
     channel = _channel(channels)
     await query.answer()
@@ -466,4 +514,5 @@ async def check_offers(
     view = await account_view(session, callback_data.account_id)
     sent = await query.message.answer(i18n.get("allegro-offers-running", name=escape(view.name)))
     status, tr = _Status(bot, sent.chat.id, sent.message_id), _translator(i18n)
-    tasks.start(status, tr, _offers(channel, status, tr, view.id))
+    check = functools.partial(_offers, channel, status, tr, view.id)
+    tasks.start(status, tr, _after_running_job(scheduler, _ref(view), status, tr, check))

@@ -6,13 +6,14 @@ attributes named by `AllegroSettings`, which ``bot.settings.Settings`` has.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Protocol
 
 from pydantic import SecretStr
 
-from integrations.allegro.models import OrderEventType
+from integrations.allegro.models import OrderEventType, PublicationStatus
 
 ZERO_STOCK_END = "end"
 """A level of 0 ends the offer (PATCH ``stock.available: 0``)."""
@@ -37,6 +38,10 @@ class AllegroSettings(Protocol):
     def allegro_deduct_on(self) -> str: ...
     @property
     def allegro_zero_stock(self) -> str: ...
+    @property
+    def allegro_offer_statuses(self) -> Sequence[str]: ...
+    @property
+    def allegro_marketplace(self) -> str | None: ...
 
 
 class AllegroNotConfigured(Exception):
@@ -74,12 +79,17 @@ class ChannelRules:
             raise ValueError(f"zero_stock must be {ZERO_STOCK_END!r} or {ZERO_STOCK_LEAVE!r}")
         if not 1 <= self.page_size <= 1000:
             raise ValueError("page_size must be within 1..1000")
+        unknown = [status for status in self.offer_statuses if status not in PublicationStatus.__members__]
+        if unknown:
+            raise ValueError(f"offer_statuses must be publication statuses, got {unknown!r}")
 
     @classmethod
     def from_settings(cls, settings: AllegroSettings, **overrides: object) -> ChannelRules:
         values: dict[str, object] = {
             "deduct_on": str(settings.allegro_deduct_on),
             "zero_stock": str(settings.allegro_zero_stock),
+            "offer_statuses": tuple(str(status) for status in settings.allegro_offer_statuses),
+            "marketplace": settings.allegro_marketplace,
         }
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]

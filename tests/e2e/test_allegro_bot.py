@@ -1,6 +1,7 @@
 """/allegro through the real bot (run_bot with the background runner) against FakeTelegram and
 FakeAllegro: connect by the device flow with the code shown grouped, the account card, warehouse
-priority, a backfill, and reconnecting an account that needs it."""
+priority, a backfill (after the account's running order pull, never beside it), and reconnecting an
+account that needs it."""
 
 from __future__ import annotations
 
@@ -18,10 +19,12 @@ from domain.people import Users, Warehouses
 from scheduler.alerts import MUTABLE_KINDS
 from tests.e2e.conftest import ADMIN_ID, STAFF_ID, running_bot
 from tests.fakes.allegro import DEFAULT_SELLER, FakeAllegro
+from tests.fakes.stock_channel import eventually
 from tests.fakes.telegram import FakeTelegram, FakeUser
 
 CODE = re.compile(r"confirm the code ([0-9a-z]{3} [0-9a-z]{3} [0-9a-z]{3})")
 SLOW = 10.0  # the fake asks for polls every second
+HOLD = 1.5  # how long the fake keeps a pull's page of order events
 
 
 @dataclass
@@ -43,7 +46,9 @@ class World:
 
 
 @pytest.fixture
-async def world(db: Database, fake: FakeTelegram) -> AsyncIterator[World]:
+async def world(db: Database, fake: FakeTelegram, request: pytest.FixtureRequest) -> AsyncIterator[World]:
+    """Settings beyond the fake's hosts come from indirect parametrisation (a dict), if any."""
+    settings: dict[str, object] = getattr(request, "param", {})
     async with db.transaction() as session:
         await Users(session).add(STAFF_ID, Role.STAFF, "Stan Staff")
         admin = await Users(session).add(ADMIN_ID, Role.ADMIN, "Ada")
@@ -60,6 +65,7 @@ async def world(db: Database, fake: FakeTelegram) -> AsyncIterator[World]:
             allegro_client_secret=allegro.client_secret,
             allegro_api_url=allegro.url,
             allegro_auth_url=allegro.url,
+            **settings,
         ):
             yield World(
                 db,
@@ -146,3 +152,39 @@ async def test_a_refused_approval_and_staff_access(world: World) -> None:
 
     refused = await world.staff.command("allegro")
     assert refused.text == "Not allowed for your role."
+
+
+@pytest.mark.parametrize("world", [{"allegro_poll_seconds": 1}], indirect=True)
+async def test_a_backfill_waits_for_the_running_order_pull_of_the_account(world: World) -> None:
+    world.allegro.device_steps = ["approve"]
+    menu = await world.admin.command("allegro")
+    asking = await world.admin.tap(menu, "Connect an Allegro account")
+    await world.until(asking.message_id, "Connected as")
+    card = await world.admin.tap(await world.admin.command("allegro"), f"seller-{DEFAULT_SELLER}")
+    await world.admin.tap(card, "Read orders again")
+
+    since = len(world.allegro.requests)
+    world.allegro.slow(HOLD, path="/order/events")  # the next pull stops mid-page
+
+    def held() -> list[int]:
+        return [
+            index
+            for index, request in enumerate(world.allegro.requests[since:], since)
+            if request.path == "/order/events" and request.status == 0
+        ]
+
+    (pull,) = await eventually(held, SLOW)
+    running = await world.admin.say("7")
+    assert running.text == "Looking for the first order event of the last 7 days…"
+    done = await world.until(running.message_id, "Done")
+
+    assert done == "Done: the next run reads the orders of the last 7 days."
+    edits = [
+        call.params.get("text")
+        for call in world.telegram.calls
+        if call.method == "editMessageText" and int(call.params.get("message_id", 0)) == running.message_id
+    ]
+    assert edits[0] is not None and "being read in the background right now" in edits[0]
+    held_at = world.allegro.requests[pull].at
+    later = [r for r in world.allegro.requests[pull + 1 :] if r.path.startswith("/order/")]
+    assert later and all(request.at >= held_at + HOLD for request in later)  # nothing beside the pull

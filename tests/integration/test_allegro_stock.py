@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import uuid
 
+import pytest
 from sqlalchemy import select
 
+from bot.settings import ConfigError, load_settings
 from domain.actors import Actor
 from domain.catalog import Catalog
 from domain.inventory import Inventory
 from domain.models import AllegroOffer, Channel, StockOutbox
-from tests.integration.allegro_world import World, allegro, line, world
+from integrations.allegro.channel import AllegroChannel
+from integrations.allegro.config import ChannelRules
+from tests.integration.allegro_world import FAST, World, allegro, line, settings_for, world
 
 __all__ = ["allegro", "world"]  # fixtures
 
@@ -205,3 +209,66 @@ async def test_a_sku_edit_moves_the_link_to_the_offers_of_the_new_sku(world: Wor
 
     assert {o: row.product_id for o, row in (await offer_rows(world, account)).items()} == {new_offer: mug}
     assert world.fake.offer(new_offer).available == 3
+
+
+async def test_configured_offer_filters_reach_every_offer_search(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ALLEGRO_OFFER_STATUSES", " active,Activating, ACTIVE")
+    monkeypatch.setenv("ALLEGRO_MARKETPLACE", "allegro-cz")
+    settings = settings_for(world.fake, world.db.url)
+    account = await world.account()
+    mug = await world.product("MUG-1", {world.main: 3})
+    linked = world.fake.add_offer("MUG-1", marketplace="allegro-cz")
+    activating = world.fake.add_offer("MUG-1", status="ACTIVATING", marketplace="allegro-cz")
+    ended = world.fake.add_offer("MUG-1", status="ENDED", marketplace="allegro-cz")
+    polish = world.fake.add_offer("MUG-1")  # allegro-pl
+
+    async with AllegroChannel.from_settings(settings, world.db, world.notifier, policy=FAST) as channel:
+        counts = await channel.push_stock(account)  # searches the pushed SKUs
+        report = await channel.link_offers(account)  # lists every offer
+
+    searches = world.fake.requests_to("/sale/offers", method="GET")
+    assert [bool(search.params("external.id")) for search in searches] == [True, False]
+    for search in searches:
+        assert search.params("publication.status") == ["ACTIVE", "ACTIVATING"]
+        assert search.params("publication.marketplace") == ["allegro-cz"]
+    assert counts.changed == 2 and (report.offers, report.linked) == (2, 2)
+    assert [world.fake.offer(o).available for o in (linked, activating, ended, polish)] == [3, 3, 1, 1]
+    assert {o: row.product_id for o, row in (await offer_rows(world, account)).items()} == {
+        linked: mug,
+        activating: mug,
+    }
+
+
+async def test_without_offer_filters_every_status_and_marketplace_is_searched(world: World) -> None:
+    settings = settings_for(world.fake, world.db.url)
+    assert (settings.allegro_offer_statuses, settings.allegro_marketplace) == ((), None)
+    assert ChannelRules.from_settings(settings) == ChannelRules()
+    account = await world.account()
+    world.fake.add_offer("MUG-1", status="ENDED", marketplace="allegro-sk")
+
+    async with AllegroChannel.from_settings(settings, world.db, world.notifier, policy=FAST) as channel:
+        report = await channel.link_offers(account)
+
+    (search,) = world.fake.requests_to("/sale/offers", method="GET")
+    assert search.params("publication.status") == search.params("publication.marketplace") == []
+    assert report.offers == 1
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("ALLEGRO_OFFER_STATUSES", "ACTIVE,SOLD-OUT"),
+        ("ALLEGRO_MARKETPLACE", "allegro pl!"),
+    ],
+)
+def test_a_bad_offer_filter_fails_at_load_naming_the_variable(
+    monkeypatch: pytest.MonkeyPatch, variable: str, value: str
+) -> None:
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(ConfigError) as raised:
+        load_settings()
+    message = str(raised.value)
+    assert message.count("\n") == 1 and message.splitlines()[1].strip().startswith(f"{variable}: ")
+    assert value not in message

@@ -53,6 +53,8 @@ allegro-backfill-bad = Send a whole number from 1 to { $max }.
 allegro-backfill-running = Looking for the first order event of the last { $days } days…
 allegro-backfill-done = Done: the next run reads the orders of the last { $days } days.
 allegro-backfill-failed = ❌ The orders could not be read again: { $error }
+allegro-job-waiting = ⏳ Orders of this account are being read in the background right now; this starts as soon as that ends…
+allegro-job-running = ⏳ Orders of this account are still being read in the background: try again in a moment.
 
 error-allegro_unknown_warehouse = There is no warehouse { $code }.
 

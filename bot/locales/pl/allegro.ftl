@@ -53,6 +53,8 @@ allegro-backfill-bad = Wyślij liczbę całkowitą od 1 do { $max }.
 allegro-backfill-running = Szukam pierwszego zdarzenia zamówień z ostatnich { $days } dni…
 allegro-backfill-done = Gotowe: następny przebieg odczyta zamówienia z ostatnich { $days } dni.
 allegro-backfill-failed = ❌ Nie udało się ponownie odczytać zamówień: { $error }
+allegro-job-waiting = ⏳ Zamówienia tego konta są właśnie odczytywane w tle; zacznę, gdy to się skończy…
+allegro-job-running = ⏳ Zamówienia tego konta wciąż są odczytywane w tle: spróbuj ponownie za chwilę.
 
 error-allegro_unknown_warehouse = Nie ma magazynu { $code }.
 

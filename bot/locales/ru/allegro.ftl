@@ -53,6 +53,8 @@ allegro-backfill-bad = Отправьте целое число от 1 до { $m
 allegro-backfill-running = Ищу первое событие заказов за последние { $days } дн.…
 allegro-backfill-done = Готово: следующий запуск прочитает заказы за последние { $days } дн.
 allegro-backfill-failed = ❌ Не удалось прочитать заказы заново: { $error }
+allegro-job-waiting = ⏳ Заказы этого аккаунта сейчас читаются в фоне; начну, как только это закончится…
+allegro-job-running = ⏳ Заказы этого аккаунта всё ещё читаются в фоне: попробуйте ещё раз через минуту.
 
 error-allegro_unknown_warehouse = Склада { $code } нет.
 
