@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import re
 
@@ -36,6 +37,18 @@ async def people(harness: BotHarness) -> tuple[Actor, Actor]:
         return Actor.person(admin.id, ADMIN_ID), Actor.person(staff.id, STAFF_ID)
 
 
+async def saved_telegram_name(harness: BotHarness, telegram_id: int, name: str) -> None:
+    """Wait until the bot has saved `name` as the user's display name: the reply to an update goes out
+    before its unit of work commits."""
+    for _attempt in range(500):
+        async with harness.db.transaction() as session:
+            saved = await session.scalar(select(User.display_name).where(User.telegram_id == telegram_id))
+        if saved == name:
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError(f"display name still {saved!r}, not {name!r}")
+
+
 async def warehouse_id(harness: BotHarness, code: str) -> int:
     async with harness.db.transaction() as session:
         found = await session.scalar(select(Warehouse.id).where(Warehouse.code == code))
@@ -54,6 +67,7 @@ async def test_product_history_shows_every_kind_of_entry(bot_app: BotHarness) ->
     product = await bot_app.add_product("HIS-1", "Old <name> & co", eans=["5901234123457"], stock={"WH1": 5})
     admin, staff = await people(bot_app)
     await bot_app.admin.command("start")  # the admin's display name becomes their Telegram name
+    await saved_telegram_name(bot_app, ADMIN_ID, "Ada")
     wh1, wh2 = await warehouse_id(bot_app, "WH1"), await warehouse_id(bot_app, "WH2")
     async with bot_app.db.transaction() as session:
         inventory = Inventory(session)
@@ -171,6 +185,7 @@ async def test_admin_filters_by_any_user(bot_app: BotHarness) -> None:
     async with bot_app.db.transaction() as session:
         await Inventory(session).receive(staff, product.id, wh1, 2)
     await bot_app.staff.command("start")  # the staff user's display name becomes their Telegram name
+    await saved_telegram_name(bot_app, STAFF_ID, "Stan")
     everything = await bot_app.admin.command("history")
     picker = await bot_app.admin.tap(everything, "Pick a user")
     assert "Whose history" in (picker.text or "")
