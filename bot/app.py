@@ -6,8 +6,10 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+import os
 import secrets
 import signal
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from typing import Any, ClassVar
@@ -170,11 +172,12 @@ async def prepare_database(settings: Settings) -> Database:
 @contextmanager
 def _stop_on_signals(stop: asyncio.Event) -> Iterator[None]:
     loop = asyncio.get_running_loop()
-    installed = []
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        with suppress(NotImplementedError, RuntimeError):  # not the main thread / not POSIX
-            loop.add_signal_handler(sig, stop.set)
-            installed.append(sig)
+    # asyncio installs signal handlers only on POSIX and from the main thread; elsewhere (a test's
+    # worker thread, Windows) the caller stops the bot through `stop`.
+    can_install = os.name == "posix" and threading.current_thread() is threading.main_thread()
+    installed = (signal.SIGINT, signal.SIGTERM) if can_install else ()
+    for sig in installed:
+        loop.add_signal_handler(sig, stop.set)
     try:
         yield
     finally:
