@@ -337,6 +337,15 @@ class BackgroundRunner:
             self._sync_account_jobs(refs, await self._orders_first_runs(refs))
             await self._reconnect_reminders(refs)
 
+    async def refresh_jobs_after_change(self) -> None:
+        """`refresh_jobs` for a caller whose account change is already saved (a connect, a site added
+        or disabled): its jobs follow now, and a failure is only logged, since the minutely refresh
+        catches up."""
+        try:
+            await self.refresh_jobs()
+        except Exception as exc:
+            log.error("background jobs were not refreshed after an account change (%s)", type(exc).__name__)
+
     async def _orders_first_runs(self, refs: list[AccountRef]) -> dict[str, datetime]:
         periods = {orders_job_id(ref): self.config.orders_period(ref.channel) for ref in refs}
         return await self._first_runs(periods) if periods else {}

@@ -161,6 +161,21 @@ def _channel(channels: Sequence[StockChannel] | None) -> AllegroChannel | None:
     return next((channel for channel in channels or () if isinstance(channel, AllegroChannel)), None)
 
 
+async def _configured_channel(
+    query: CallbackQuery, channels: Sequence[StockChannel] | None, i18n: I18nContext
+) -> tuple[AllegroChannel, Message] | None:
+    """Answer a pressed button; the Allegro channel and the button's message, or None when there is
+    nothing to do (the message is gone, or Allegro is not configured: the user is told)."""
+    await query.answer()
+    if not isinstance(query.message, Message):
+        return None
+    channel = _channel(channels)
+    if channel is None:
+        await query.message.answer(i18n.get("allegro-not-configured"))
+        return None
+    return channel, query.message
+
+
 def _ref(view: AccountView) -> AccountRef:
     return AccountRef(CHANNEL, view.id, view.name, view.state)
 
@@ -386,25 +401,18 @@ async def connect(
     channels: Sequence[StockChannel] | None = None,
     scheduler: BackgroundRunner | None = None,
 ) -> None:
-    channel = _channel(channels)
-    await query.answer()
-    if not isinstance(query.message, Message):
+    pressed = await _configured_channel(query, channels, i18n)
+    if pressed is None:
         return
-    if channel is None:
-        await query.message.answer(i18n.get("allegro-not-configured"))
-        return
+    channel, message = pressed
     account_id = None
     if callback_data.action is AllegroAction.RECONNECT:
         account_id = (await account_view(session, callback_data.account_id)).id
-    sent = await query.message.answer(i18n.get("allegro-connect-asking"))
+    sent = await message.answer(i18n.get("allegro-connect-asking"))
 
     async def on_connected() -> None:
-        if scheduler is None:
-            return
-        try:  # the account's jobs start now, not at the next refresh
-            await scheduler.refresh_jobs()
-        except Exception:
-            log.exception("allegro: the background jobs were not refreshed after a connect")
+        if scheduler is not None:  # the account's jobs start now, not at the next refresh
+            await scheduler.refresh_jobs_after_change()
 
     status, tr = _Status(bot, sent.chat.id, sent.message_id), _translator(i18n)
     tasks.start(status, tr, _connect(channel, status, tr, account_id=account_id, on_connected=on_connected))
@@ -504,15 +512,12 @@ async def check_offers(
     channels: Sequence[StockChannel] | None = None,
     scheduler: BackgroundRunner | None = None,
 ) -> None:
-    channel = _channel(channels)
-    await query.answer()
-    if not isinstance(query.message, Message):
+    pressed = await _configured_channel(query, channels, i18n)
+    if pressed is None:
         return
-    if channel is None:
-        await query.message.answer(i18n.get("allegro-not-configured"))
-        return
+    channel, message = pressed
     view = await account_view(session, callback_data.account_id)
-    sent = await query.message.answer(i18n.get("allegro-offers-running", name=escape(view.name)))
+    sent = await message.answer(i18n.get("allegro-offers-running", name=escape(view.name)))
     status, tr = _Status(bot, sent.chat.id, sent.message_id), _translator(i18n)
     check = functools.partial(_offers, channel, status, tr, view.id)
     tasks.start(status, tr, _after_running_job(scheduler, _ref(view), status, tr, check))

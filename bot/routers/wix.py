@@ -284,12 +284,8 @@ def _refusal(tr: Translate, error: DomainError) -> str:
 
 async def refresh_jobs(scheduler: BackgroundRunner | None) -> None:
     """The site's jobs start (or stop) now, not at the scheduler's next minutely refresh."""
-    if scheduler is None:
-        return
-    try:
-        await scheduler.refresh_jobs()
-    except Exception as exc:  # the minutely refresh catches up; the change itself is saved
-        log.error("wix: the background jobs were not refreshed (%s)", type(exc).__name__)
+    if scheduler is not None:
+        await scheduler.refresh_jobs_after_change()
 
 
 async def _add_site(
