@@ -19,25 +19,11 @@ import logging
 import time
 from collections import Counter, deque
 from collections.abc import Callable
-from enum import StrEnum
 from typing import Any
 
-from domain.notify import Notifier
+from domain.notify import AlertKind, Notifier
 
 log = logging.getLogger(__name__)
-
-
-class AlertKind(StrEnum):
-    """What an admin can mute. A recovery shares its failure's kind: muting one mutes both."""
-
-    JOB_FAILED = "job_failed"
-    RECONNECT = "token_reconnect"
-    UNKNOWN_SKU = "unknown_sku"
-    OVERSELL = "oversell"
-    LOW_STOCK = "low_stock"
-    PUSH_FAILED = "push_failed"
-    DIGEST = "digest"
-    SUMMARY = "alert_summary"  # never offered for muting: it stands for alerts already held back
 
 
 MUTABLE_KINDS: tuple[AlertKind, ...] = tuple(kind for kind in AlertKind if kind is not AlertKind.SUMMARY)

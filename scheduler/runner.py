@@ -39,9 +39,9 @@ from sqlalchemy import select
 from domain.channels import AccountRef, RunCounts, StockChannel
 from domain.db import Database
 from domain.models import AccountState, AllegroAccount, WixAccount
-from domain.notify import Notifier
+from domain.notify import AlertKind, Notifier
 from scheduler import runs
-from scheduler.alerts import AlertKind, Alerts
+from scheduler.alerts import Alerts
 from scheduler.config import RunnerConfig
 from scheduler.digest import build_digest
 from scheduler.health import Health, HealthChange

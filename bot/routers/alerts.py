@@ -19,7 +19,8 @@ from bot.commands import MenuCommand
 from bot.filters import AdminOnly
 from bot.routers.allegro import AllegroAction, AllegroCb
 from domain.models import User
-from scheduler.alerts import MUTABLE_KINDS, AlertKind
+from domain.notify import AlertKind
+from scheduler.alerts import MUTABLE_KINDS
 from scheduler.runner import BackgroundRunner
 
 router = Router(name=__name__)

@@ -6,32 +6,25 @@ Kinds are what an admin can mute (``users.muted_alerts``); text keys are transla
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
-from typing import Any
 
-from domain.notify import Notifier, listed
-
-log = logging.getLogger("integrations.allegro")
-
-KIND_RECONNECT = "token_reconnect"
-KIND_UNKNOWN_SKU = "unknown_sku"
-KIND_OVERSELL = "oversell"
-KIND_PUSH_FAILED = "push_failed"
+from domain.notify import AlertKind, AlertSender, Notifier, listed
 
 
-class ChannelAlerts:
+class ChannelAlerts(AlertSender):
     def __init__(self, notifier: Notifier | None) -> None:
-        self._notifier = notifier
+        super().__init__(notifier, "integrations.allegro")
 
     async def reconnect(self, account: str, account_id: int) -> None:
-        await self._send(KIND_RECONNECT, "alert-allegro-reconnect", account=account, account_id=account_id)
+        await self._send(
+            AlertKind.RECONNECT, "alert-allegro-reconnect", account=account, account_id=account_id
+        )
 
     async def unknown_sku(
         self, account: str, *, sku: str | None, offer_id: str, offer_name: str | None, order_id: str
     ) -> None:
         await self._send(
-            KIND_UNKNOWN_SKU,
+            AlertKind.UNKNOWN_SKU,
             "alert-allegro-unknown-sku" if sku else "alert-allegro-no-sku",
             account=account,
             sku=sku or "—",
@@ -42,7 +35,7 @@ class ChannelAlerts:
 
     async def oversell(self, account: str, *, sku: str, order_id: str, quantity: int, shortage: int) -> None:
         await self._send(
-            KIND_OVERSELL,
+            AlertKind.OVERSELL,
             "alert-allegro-oversell",
             account=account,
             sku=sku,
@@ -53,18 +46,10 @@ class ChannelAlerts:
 
     async def push_failed(self, account: str, skus: Sequence[str], error: str) -> None:
         await self._send(
-            KIND_PUSH_FAILED,
+            AlertKind.PUSH_FAILED,
             "alert-allegro-push-failed",
             account=account,
             count=len(skus),
             skus=listed(list(skus)),
             error=error,
         )
-
-    async def _send(self, kind: str, text_key: str, **params: Any) -> None:
-        if self._notifier is None:
-            return
-        try:
-            await self._notifier.alert(kind, text_key, **params)
-        except Exception:
-            log.exception("allegro: the %s alert could not be delivered", kind)

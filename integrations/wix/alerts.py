@@ -7,29 +7,21 @@ the alert.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
-from typing import Any
 
-from domain.notify import Notifier, listed
-
-log = logging.getLogger("integrations.wix")
-
-KIND_UNKNOWN_SKU = "unknown_sku"
-KIND_OVERSELL = "oversell"
-KIND_PUSH_FAILED = "push_failed"
+from domain.notify import AlertKind, AlertSender, Notifier, listed
 
 
-class WixAlerts:
+class WixAlerts(AlertSender):
     def __init__(self, notifier: Notifier | None) -> None:
-        self._notifier = notifier
+        super().__init__(notifier, "integrations.wix")
 
     async def unknown_sku(
         self, site: str, *, sku: str | None, item_id: str | None, name: str | None, order_id: str
     ) -> None:
         key = "alert-wix-unknown-sku" if sku else "alert-wix-no-sku"
         await self._send(
-            KIND_UNKNOWN_SKU,
+            AlertKind.UNKNOWN_SKU,
             key,
             site=site,
             sku=sku or "—",
@@ -40,7 +32,7 @@ class WixAlerts:
 
     async def oversell(self, site: str, *, sku: str, order_id: str, quantity: int, shortage: int) -> None:
         await self._send(
-            KIND_OVERSELL,
+            AlertKind.OVERSELL,
             "alert-wix-oversell",
             site=site,
             sku=sku,
@@ -53,18 +45,10 @@ class WixAlerts:
         """`failed`: {SKU: why}; the first reason stands for all (they usually share one cause)."""
         skus: Sequence[str] = sorted(failed)
         await self._send(
-            KIND_PUSH_FAILED,
+            AlertKind.PUSH_FAILED,
             "alert-wix-push-failed",
             site=site,
             count=len(skus),
             skus=listed(list(skus)),
             error=failed[skus[0]],
         )
-
-    async def _send(self, kind: str, text_key: str, **params: Any) -> None:
-        if self._notifier is None:
-            return
-        try:
-            await self._notifier.alert(kind, text_key, **params)
-        except Exception:
-            log.exception("wix: the %s alert could not be delivered", kind)

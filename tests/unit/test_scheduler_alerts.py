@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from scheduler.alerts import MUTABLE_KINDS, AlertKind, Alerts
+from domain.notify import AlertKind
+from scheduler.alerts import MUTABLE_KINDS, Alerts
 from tests.fakes.stock_channel import RecordingNotifier, eventually
 
 
