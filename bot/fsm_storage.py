@@ -34,13 +34,12 @@ from aiogram.exceptions import DataNotDictLikeError
 from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, StateType, StorageKey
 from sqlalchemy import delete, func, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from domain.db import Database, read_only_transaction
 from domain.images import ProcessedImage
 from domain.models import FsmState
+from domain.upsert import insert_for
 
 BYTES_TAG = "$bytes"
 IMAGE_TAG = "$image"
@@ -207,8 +206,8 @@ class DatabaseStorage(BaseStorage):
         if row.state is None and not row.data:  # a finished flow leaves no row behind
             await session.execute(delete(FsmState).where(FsmState.key == name))
             return
-        insert = sqlite_insert if self.db.is_sqlite else pg_insert
-        stmt = insert(FsmState).values(key=name, state=row.state, data=row.data)
+        insert = insert_for(self.db.engine.dialect.name, FsmState)
+        stmt = insert.values(key=name, state=row.state, data=row.data)
         await session.execute(
             stmt.on_conflict_do_update(
                 index_elements=["key"],

@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Row, bindparam, func, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.actors import Actor
@@ -24,6 +22,7 @@ from domain.errors import InsufficientStockError, NotFoundError, ValidationError
 from domain.models import OperationType, Product, Stock, Warehouse
 from domain.oplog import insert_operation
 from domain.stock_rules import release_units, reserve_units, return_units, sell_available, sell_reserved
+from domain.upsert import insert_for
 
 MAX_QUANTITY = 1_000_000
 WRITE_OFF_REASONS = ("damaged", "lost", "expired", "defective", "internal_use", "other")
@@ -218,10 +217,8 @@ class Inventory:
         row = await self._select_for_update(product_id, warehouse_id)
         if row is not None:
             return row
-        dialect = self.session.get_bind().dialect.name
-        insert = pg_insert if dialect == "postgresql" else sqlite_insert
         await self.session.execute(
-            insert(Stock)
+            insert_for(self.session.get_bind().dialect.name, Stock)
             .values(product_id=product_id, warehouse_id=warehouse_id, on_hand=0, reserved=0)
             .on_conflict_do_nothing(index_elements=["product_id", "warehouse_id"])
         )

@@ -13,12 +13,11 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from sqlalchemy import Table, and_, bindparam, delete, func, literal, select, true, tuple_, union_all
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
 from domain.models import AccountState, AllegroAccount, Channel, Product, StockOutbox, WixAccount
+from domain.upsert import insert_for
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,10 +46,9 @@ def _upsert_statement(dialect: str) -> Any:
         .join(accounts, true())
         .where(Product.id.in_(bindparam("product_ids", expanding=True)))
     )
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
     # On the table, not the entity: an ORM insert given parameters would run as an ORM bulk insert.
     outbox = cast(Table, StockOutbox.__table__)
-    stmt = insert(outbox).from_select(
+    stmt = insert_for(dialect, outbox).from_select(
         ["product_id", "channel", "account_id", "generation", "attempts"], pairs
     )
     return stmt.on_conflict_do_update(

@@ -12,13 +12,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.channels import Progress
 from domain.db import Database
 from domain.models import AllegroOffer, Product
+from domain.upsert import insert_for
 from domain.validation import sku_key
 from integrations.allegro.client import AllegroClient
 from integrations.allegro.config import ChannelRules
@@ -140,8 +139,7 @@ async def _store(session: AsyncSession, account_id: int, linked: dict[int, list[
     ]
     if not rows:
         return
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    statement = insert(AllegroOffer)
+    statement = insert_for(session.get_bind().dialect.name, AllegroOffer)
     statement = statement.on_conflict_do_update(
         index_elements=["account_id", "offer_id"],
         set_={
