@@ -6,6 +6,7 @@ import asyncio
 import sys
 
 from bot.logs import setup_logging
+from bot.malloc_arenas import limit_malloc_arenas
 from bot.settings import ConfigError, load_settings
 
 CONFIG_EXIT_CODE = 2
@@ -21,6 +22,7 @@ def run() -> None:
         print(f"configuration error: {message}", file=sys.stderr)
         raise SystemExit(CONFIG_EXIT_CODE) from None
     setup_logging(settings.log_level, [settings.bot_token, settings.webhook_secret])
+    limit_malloc_arenas()  # before the first thread (SQLite connections, executors) allocates
     # Imported only now: aiogram takes seconds to import, and a configuration error should not wait.
     from bot.app import run_bot
 
