@@ -41,6 +41,8 @@ SQLITE_PAGE_CACHE_KIB = 1024
 
 class ReadOnlyViolation(RuntimeError):
     """Code declared a transaction read-only and then wrote: a programming error (see READ_ONLY)."""
+
+
 StockChangedListener = Callable[[frozenset[int]], None]
 
 
