@@ -8,6 +8,8 @@ bot may run them in a worker thread with ``asyncio.to_thread``.
 
 from __future__ import annotations
 
+import functools
+import importlib.util
 import io
 import struct
 import zlib
@@ -17,13 +19,8 @@ from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 from domain.errors import ImageError
 
-try:
-    from pillow_heif import register_heif_opener
-except ImportError:  # HEIC support is optional: without it such uploads get "image_format"
-    HEIF_SUPPORTED = False
-else:
-    register_heif_opener()
-    HEIF_SUPPORTED = True
+# HEIC support is optional: without pillow-heif such uploads get "image_format".
+HEIF_SUPPORTED = importlib.util.find_spec("pillow_heif") is not None
 
 MAX_PHOTO_BYTES = 20 * 1024 * 1024
 # Below Pillow's own warning threshold (~89 Mpx), so everything Pillow merely warns about is refused here.
@@ -65,6 +62,16 @@ def _megabytes(size: int) -> float:
     return round(size / (1024 * 1024), 1)
 
 
+@functools.cache
+def _open_heif_too() -> None:
+    """Teach Pillow HEIC on the first photo, not at start-up: pillow-heif brings libheif and an HEVC
+    decoder, 3.5 MB resident in a process that may never see a photo."""
+    if HEIF_SUPPORTED:
+        from pillow_heif import register_heif_opener
+
+        register_heif_opener()
+
+
 def open_photo(
     data: bytes, *, max_bytes: int = MAX_PHOTO_BYTES, draft_size: tuple[int, int] | None = None
 ) -> DecodedPhoto:
@@ -84,6 +91,7 @@ def open_photo(
             size_mb=_megabytes(len(data)),
             max_mb=_megabytes(max_bytes),
         )
+    _open_heif_too()
     try:
         image = Image.open(io.BytesIO(data))
     except UnidentifiedImageError:

@@ -1,5 +1,6 @@
 """The bot process leaves out what it never uses: httpx's command-line client (rich, pygments, click),
-the `warehouse-bot` commands (typer), and the PostgreSQL dialect until an upsert is built for it."""
+the `warehouse-bot` commands (typer), the PostgreSQL dialect until an upsert is built for it, and
+pillow-heif until the first photo."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from typer.testing import CliRunner
 
 from domain.upsert import insert_for
 
-NOT_LOADED_BY_THE_BOT = ("httpx._main", "rich", "pygments", "click", "typer", "shellingham")
+NOT_LOADED_BY_THE_BOT = ("httpx._main", "rich", "pygments", "click", "typer", "shellingham", "pillow_heif")
 
 LOADED = """
 import json, sys
@@ -92,3 +93,17 @@ def test_the_command_line_is_built_on_first_use_with_every_command() -> None:
     assert shown.exit_code == 0, shown.output
     for command in ("run", "migrate", "import-products", "check", "allegro", "wix"):
         assert f" {command} " in shown.output
+
+
+def test_heic_support_arrives_with_the_first_photo() -> None:
+    probe = """
+import io
+from PIL import Image
+from domain.images import HEIF_SUPPORTED, open_photo
+assert "pillow_heif" not in sys.modules
+buffer = io.BytesIO()
+Image.new("RGB", (8, 8), "red").save(buffer, "PNG")
+open_photo(buffer.getvalue())
+assert ("pillow_heif" in sys.modules) == HEIF_SUPPORTED
+"""
+    _loaded_in_fresh_interpreter(probe)
