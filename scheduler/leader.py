@@ -14,10 +14,12 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-import asyncpg
 from sqlalchemy.engine import make_url
+
+if TYPE_CHECKING:
+    import asyncpg
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +70,14 @@ class SingleInstanceLock:
         self._released.set()
 
 
+def pg_errors() -> tuple[type[BaseException], ...]:
+    """What a lost or refused PostgreSQL connection raises. asyncpg is imported here, on first use,
+    so a SQLite bot never loads it."""
+    import asyncpg
+
+    return (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError)
+
+
 def asyncpg_dsn(url: str) -> str:
     return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 
@@ -100,6 +110,8 @@ class PostgresAdvisoryLock:
     async def _connection(self) -> asyncpg.Connection:
         if self._conn is None or self._conn.is_closed():
             self._conn = None
+            import asyncpg
+
             conn = await asyncpg.connect(self._dsn, timeout=self.connect_timeout)
             conn.add_termination_listener(self._on_terminated)
             await conn.add_listener(NOTIFY_CHANNEL, self._on_notification)
@@ -111,7 +123,7 @@ class PostgresAdvisoryLock:
         try:
             conn = await self._connection()
             self._held = bool(await conn.fetchval("SELECT pg_try_advisory_lock($1)", self.key))
-        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError) as exc:
+        except pg_errors() as exc:
             log.warning("leader lock: cannot reach PostgreSQL (%s)", type(exc).__name__)
             await self._drop_connection()
             return False
@@ -132,7 +144,7 @@ class PostgresAdvisoryLock:
             return False
         try:
             await asyncio.wait_for(conn.fetchval("SELECT 1"), self.check_seconds)
-        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError):
+        except pg_errors():
             return False
         return True
 
@@ -140,7 +152,7 @@ class PostgresAdvisoryLock:
         try:
             conn = await self._connection()
             await conn.execute("SELECT pg_notify($1, $2)", NOTIFY_CHANNEL, payload)
-        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError) as exc:
+        except pg_errors() as exc:
             # The leader's own period still covers it: a lost signal only delays, never loses work.
             log.warning("could not signal the leader (%s)", type(exc).__name__)
 
@@ -166,7 +178,7 @@ class PostgresAdvisoryLock:
             if held:
                 await asyncio.wait_for(conn.fetchval("SELECT pg_advisory_unlock($1)", self.key), 5)
             await asyncio.wait_for(conn.close(), 5)
-        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError):
+        except pg_errors():
             conn.terminate()
 
     async def _drop_connection(self) -> None:

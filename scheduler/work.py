@@ -1,25 +1,25 @@
 """What the channel jobs do, channel by channel and account by account, without knowing which channel.
 
 Every operation on one account (import orders, push stock, reconcile, refresh credentials) holds that
-account's lock, so a push never overlaps a reconcile of the same account (both write absolute levels)
-nor an order import (invariant 4: channel sales are imported before the channel is overwritten; each
-channel's `push_stock` and `reconcile` import the account's new sales first, and the lock keeps the
-orders job from interleaving). Results come back per target so one failing Wix site does not hide a
-healthy Allegro account.
+account's lock (`scheduler.account_locks`: other processes and instances see it too), so a push never
+overlaps a reconcile of the same account (both write absolute levels) nor an order import (invariant
+4: channel sales are imported before the channel is overwritten; each channel's `push_stock` and
+`reconcile` import the account's new sales first, and the lock keeps the orders job from
+interleaving). Results come back per target so one failing Wix site does not hide a healthy Allegro
+account.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections import defaultdict
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 
 from domain.channels import AccountRef, Progress, RunCounts, StockChannel, SyncReport
 from domain.db import Database
 from domain.models import AccountState
+from scheduler.account_locks import AccountLocks, target_of
 from scheduler.scrub import describe
 
 log = logging.getLogger(__name__)
@@ -31,10 +31,6 @@ class TargetResult:
     label: str  # what people read: "wix · shop"
     counts: RunCounts = field(default_factory=RunCounts)
     error: str | None = None
-
-
-def target_of(ref: AccountRef) -> str:
-    return f"{ref.channel}:{ref.account_id}"
 
 
 def label_of(ref: AccountRef) -> str:
@@ -62,21 +58,6 @@ def report_counts(report: SyncReport) -> RunCounts:
     )
 
 
-class AccountLocks:
-    def __init__(self) -> None:
-        self._locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
-
-    @asynccontextmanager
-    async def hold(self, ref: AccountRef) -> AsyncIterator[None]:
-        async with self._locks[target_of(ref)]:
-            yield
-
-    def busy(self, ref: AccountRef) -> bool:
-        """Whether a job (or a bot action) holds the account right now."""
-        lock = self._locks.get(target_of(ref))
-        return lock is not None and lock.locked()
-
-
 class ChannelWork:
     def __init__(
         self,
@@ -88,7 +69,7 @@ class ChannelWork:
     ) -> None:
         self.db = db
         self.channels = {channel.name: channel for channel in channels}
-        self.locks = AccountLocks()
+        self.locks = AccountLocks(db.url)
         self._on_stock_changed = on_stock_changed
         self._secrets = secrets
 

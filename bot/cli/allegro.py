@@ -1,9 +1,9 @@
 """`warehouse-bot allegro …`: connect seller accounts (device flow), list them, set their warehouse
 priority, read events again from N days back.
 
-A backfill here runs in a process of its own, so it cannot take the per-account lock the bot's jobs
-hold (an in-process lock; the bot's /allegro backfill does take it). Beside a running bot it is still
-correct: an order pull that finds the cursor moved under it reads its page again."""
+A backfill takes the account's lock of the background jobs (`scheduler.account_locks`, seen across
+processes), so beside a running bot it waits for the bot's order pull of that account, says so, and
+moves the cursor only once the pull is done."""
 
 from __future__ import annotations
 
@@ -40,14 +40,18 @@ def _channel(config: Settings, database: Database) -> AllegroChannel:
         raise CliError(str(error), CONFIG) from None
 
 
-async def _account_id(database: Database, account: str) -> int:
+async def _account(database: Database, account: str) -> AccountView:
     from integrations.allegro.accounts import list_accounts
 
     async with database.sessions() as session:
         for view in await list_accounts(session):
             if account in (view.name, str(view.id)):
-                return view.id
+                return view
     raise NotFoundError(f"no Allegro account {account!r}: `warehouse-bot allegro accounts` lists them")
+
+
+async def _account_id(database: Database, account: str) -> int:
+    return (await _account(database, account)).id
 
 
 def print_link_report(report: LinkReport) -> None:
@@ -159,16 +163,29 @@ def backfill(
     account: Annotated[str, typer.Argument(help="Account name or id.")],
     days: Annotated[int, typer.Argument(min=1, max=60, help="How many days back (Allegro keeps 60).")],
 ) -> None:
-    """Read the account's order events again from DAYS back (lines already applied stay as they are)."""
+    """Read the account's order events again from DAYS back (lines already applied stay as they are).
+
+    Waits, saying so, while the bot pulls the same account's orders."""
+    from domain.channels import AccountRef
+    from integrations.allegro.accounts import CHANNEL
     from integrations.allegro.errors import AllegroError
+    from scheduler.account_locks import AccountLocks
 
     config = settings()
 
     async def work(database: Database) -> str | None:
-        account_id = await _account_id(database, account)
-        async with _channel(config, database) as channel:
+        view = await _account(database, account)
+
+        async def on_wait() -> None:
+            stderr.print(f"waiting for the bot's pull of {view.name} to finish…", markup=False)
+
+        ref = AccountRef(CHANNEL, view.id, view.name, view.state)
+        async with (
+            _channel(config, database) as channel,
+            AccountLocks(database.url).hold(ref, on_wait=on_wait),
+        ):
             try:
-                return await channel.connector.backfill(account_id, days)
+                return await channel.connector.backfill(view.id, days)
             except AllegroError as error:
                 raise CliError(f"Allegro: {error}", CONFIG) from None
 

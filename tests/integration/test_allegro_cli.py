@@ -18,16 +18,20 @@ __all__ = ["allegro", "world"]  # fixtures
 runner = CliRunner()
 
 
-async def _cli(world: World, *args: str) -> Result:
-    env = {
+def cli_env(world: World) -> dict[str, str]:
+    """What the command line needs to reach the world's database and fake Allegro."""
+    return {
         "DATABASE_URL": world.db.url,
         "ALLEGRO_CLIENT_ID": world.fake.client_id,
         "ALLEGRO_CLIENT_SECRET": world.fake.client_secret,
         "ALLEGRO_API_URL": world.fake.url,
         "ALLEGRO_AUTH_URL": world.fake.url,
     }
+
+
+async def _cli(world: World, *args: str) -> Result:
     # The CLI runs its own event loop (asyncio.run); the fake answers from this one.
-    return await asyncio.to_thread(runner.invoke, app, list(args), env=env)
+    return await asyncio.to_thread(runner.invoke, app, list(args), env=cli_env(world))
 
 
 async def test_connect_prints_the_link_and_code_then_the_seller_and_the_offer_report(world: World) -> None:
