@@ -12,11 +12,10 @@ import signal
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
-from typing import Any, ClassVar
+from typing import Any
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
-from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.methods import (
@@ -29,7 +28,7 @@ from aiogram.methods import (
     SendMessage,
     SendPhoto,
 )
-from aiogram.methods.base import Response, TelegramMethod, TelegramType
+from aiogram.methods.base import TelegramMethod
 from aiogram.types import Update
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
@@ -45,6 +44,7 @@ from bot.routers import FEATURE_MODULES, feature_routers, release_routers
 from bot.routers.alerts import alert_buttons
 from bot.settings import Settings
 from bot.telegram_models import warm_up
+from bot.telegram_session import BotSession
 from domain.channels import StockChannel
 from domain.db import Database
 from domain.notify import Notifier
@@ -68,36 +68,6 @@ EVERYDAY_METHODS: tuple[type[TelegramMethod[Any]], ...] = (
     DeleteMessage,
     GetFile,
 )
-
-
-class BotSession(AiohttpSession):
-    """aiogram's session with two fixes.
-
-    Response types stay alive: aiogram parses every answer as `Response[<return type>]`, and pydantic
-    caches parametrised generics only weakly, so without a strong reference the class is garbage and
-    rebuilt (~5 ms of CPU) on almost every API call. Closing skips the 250 ms pause meant for TLS
-    connections when the Bot API server is reached over plain HTTP (a self-hosted server, a test fake).
-    """
-
-    _response_types: ClassVar[dict[Any, type[Response[Any]]]] = {}
-
-    @classmethod
-    def response_type(cls, returning: Any) -> type[Response[Any]]:
-        if returning not in cls._response_types:
-            cls._response_types[returning] = Response[returning]
-        return cls._response_types[returning]
-
-    def check_response(
-        self, bot: Bot, method: TelegramMethod[TelegramType], status_code: int, content: str
-    ) -> Response[TelegramType]:
-        self.response_type(method.__returning__)
-        return super().check_response(bot, method, status_code, content)
-
-    async def close(self) -> None:
-        if self.api.base.startswith("http://") and self._session is not None:
-            await self._session.close()
-            return
-        await super().close()
 
 
 def build_bot(settings: Settings) -> Bot:
@@ -148,7 +118,8 @@ def build_everyday_models() -> None:
     """Build now the aiogram models that nearly every update needs (bot/telegram_models.py defers
     them to first use; the first user would wait ~0.5 s for them)."""
     warm_up([Update, *EVERYDAY_METHODS])
-    warm_up(BotSession.response_type(method.__returning__) for method in EVERYDAY_METHODS)
+    for method in EVERYDAY_METHODS:  # their answers' models: Update, Message, File
+        BotSession.result_parser(method.__returning__)
 
 
 async def _settle_heap() -> None:
