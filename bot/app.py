@@ -91,7 +91,11 @@ def build_dispatcher(
     dp["settings"] = settings
     dp["db"] = db
     dp["notifier"] = notifier or TelegramNotifier(
-        bot, db, i18n.core, settings.default_language, buttons=alert_buttons  # type: ignore[arg-type]
+        bot,
+        db,
+        i18n.core,
+        settings.default_language,
+        buttons=alert_buttons,  # type: ignore[arg-type]
     )
     # Registered before the translations' own shutdown: updates still in flight finish first.
     dp.shutdown.register(_finish_updates)
