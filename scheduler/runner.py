@@ -24,7 +24,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Iterable, Sequence
 from datetime import datetime, timedelta
 from enum import Enum
 from typing import Any
@@ -165,8 +165,7 @@ class BackgroundRunner:
             self._leading = None
         await self._demote()
         await self.syncs.stop(self.config.stop_grace_seconds)
-        for task in list(self._side_tasks):
-            task.cancel()
+        await self._finish(self._side_tasks, "background task")
         await self.alerts.close()
         await self.lock.release()
 
@@ -226,15 +225,25 @@ class BackgroundRunner:
         if was_leader:
             log.info("stopping the background jobs")
         scheduler.pause()
-        if self._job_tasks:
-            _done, pending = await asyncio.wait(set(self._job_tasks), timeout=self.config.stop_grace_seconds)
-            for task in pending:
-                log.warning("job %s did not finish in time: cancelled", task.get_name())
-                task.cancel()
-            if pending:
-                await asyncio.wait(pending, timeout=5)
+        await self._finish(self._job_tasks, "job")
         scheduler.shutdown(wait=False)
         self._push, self._push_again = _Push.IDLE, False
+
+    async def _finish(self, tasks: set[asyncio.Task[Any]], what: str) -> None:
+        """Let `tasks` finish within the stop grace; cancel the rest and give them a moment to unwind.
+
+        Cancelling is the last resort because it cuts database work short: on SQLite a session
+        cancelled mid-query is closed without a rollback, and while the abandoned cursor lives the
+        closed connection keeps its transaction, and the write lock, until the garbage collector
+        happens to free it (every writer waits for the busy timeout meanwhile)."""
+        if not tasks:
+            return
+        _done, pending = await asyncio.wait(set(tasks), timeout=self.config.stop_grace_seconds)
+        for task in pending:
+            log.warning("%s %s did not finish in time: cancelled", what, task.get_name())
+            task.cancel()
+        if pending:
+            await asyncio.wait(pending, timeout=5)
 
     # --- the job table -------------------------------------------------------------------------
 
@@ -340,7 +349,14 @@ class BackgroundRunner:
     async def refresh_jobs_after_change(self) -> None:
         """`refresh_jobs` for a caller whose account change is already saved (a connect, a site added
         or disabled): its jobs follow now, and a failure is only logged, since the minutely refresh
-        catches up."""
+        catches up.
+
+        The refresh is the runner's own task, which `stop` lets finish: a caller cancelled meanwhile
+        (a Cancel button, the bot stopping) returns at once without cutting its reads short (`_finish`
+        says why that matters)."""
+        await asyncio.shield(self._spawn(self._refresh_after_change()))
+
+    async def _refresh_after_change(self) -> None:
         try:
             await self.refresh_jobs()
         except Exception as exc:
@@ -597,10 +613,11 @@ class BackgroundRunner:
         elif kind == SIGNAL_JOBS:
             self._spawn(self.refresh_jobs())
 
-    def _spawn(self, coro: Awaitable[Any]) -> None:
-        task = asyncio.ensure_future(coro)
+    def _spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
+        task = asyncio.get_running_loop().create_task(coro)
         self._side_tasks.add(task)
         task.add_done_callback(self._side_tasks.discard)
+        return task
 
     def wake_push(self) -> None:
         """Run the stock push soon: bursts within the debounce window make one run."""

@@ -5,13 +5,13 @@ from __future__ import annotations
 import asyncio
 import itertools
 from collections.abc import AsyncIterator, Callable
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select, update
 
-from domain.channels import StockChannel
+from domain.channels import AccountRef, StockChannel
 from domain.db import Database
 from domain.inventory import Inventory
 from domain.models import AccountState, JobRun, Product, WixAccount
@@ -325,3 +325,47 @@ async def test_a_missed_digest_is_sent_at_start_and_old_runs_pruned(
     await eventually(pruned)
     scheduled = runner.scheduled()["daily-digest"]
     assert scheduled is not None and scheduled > now  # then daily at DIGEST_TIME
+
+
+@dataclass
+class GatedAccounts(FakeChannel):
+    """Reading the accounts waits for `gate` once it is set up (a slow read to cancel the caller in)."""
+
+    gate: asyncio.Event | None = None
+    entered: asyncio.Event = field(default_factory=asyncio.Event)
+    finished: bool = False
+
+    async def accounts(self) -> list[AccountRef]:
+        gate, self.gate = self.gate, None  # the first read after it is set up waits, no other
+        if gate is None:
+            return await super().accounts()
+        self.entered.set()
+        await gate.wait()
+        refs = await super().accounts()
+        self.finished = True
+        return refs
+
+
+async def test_a_cancelled_caller_does_not_cut_the_refresh_after_an_account_change_short(
+    db: Database, make_runner: MakeRunner
+) -> None:
+    """The connect task of the bot is cancelled when the bot stops, maybe while its refresh reads the
+    accounts: the refresh goes on (a session cut off mid-query can keep SQLite's write lock) and
+    `stop` waits for it."""
+    await add_channel_accounts(db)
+    channel = GatedAccounts("allegro", db)
+    runner = make_runner([channel])
+    await runner.start()
+    assert await runner.wait_leader(5)
+    await eventually(lambda: channel.count("push"))  # the start-up push has read the accounts
+    gate = channel.gate = asyncio.Event()
+
+    caller = asyncio.create_task(runner.refresh_jobs_after_change())
+    await asyncio.wait_for(channel.entered.wait(), 5)
+    caller.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await caller
+    stopping = asyncio.create_task(runner.stop())
+    gate.set()
+    await asyncio.wait_for(stopping, 10)
+    assert channel.finished
