@@ -7,7 +7,9 @@ read transaction tries to upgrade. Keep transactions short (never hold one acros
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import sqlite3
 from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -53,6 +55,23 @@ def is_sqlite(url: str) -> bool:
 def as_utc(moment: datetime) -> datetime:
     """SQLite gives naive UTC timestamps back."""
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+class RollingBackConnection(sqlite3.Connection):
+    """A pysqlite connection that rolls back an open transaction when it is closed.
+
+    A task cancelled in the middle of a unit of work (the bot stopping, a Cancel button) makes
+    SQLAlchemy close its aiosqlite connection without a rollback. Python 3.11's sqlite3 then closes
+    with `sqlite3_close_v2`, which keeps the connection alive as a zombie while any statement of it is
+    not finalized (an abandoned cursor, until the garbage collector meets it) — still holding its
+    transaction, and on SQLite a writing transaction holds the database-wide write lock: every other
+    writer waited out the 30-second busy timeout and failed with "database is locked"."""
+
+    def close(self) -> None:
+        if self.in_transaction:
+            with contextlib.suppress(sqlite3.Error):  # closing anyway: a failed rollback changes nothing
+                self.rollback()
+        super().close()
 
 
 def _configure_sqlite(engine: AsyncEngine) -> None:
@@ -107,7 +126,9 @@ def create_engine(url: str, *, echo: bool = False, pool_size: int = 10) -> Async
         database = make_url(url).database
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
+        engine = create_async_engine(
+            url, echo=echo, connect_args={"timeout": 30, "factory": RollingBackConnection}
+        )
         _configure_sqlite(engine)
         return engine
     return create_async_engine(
