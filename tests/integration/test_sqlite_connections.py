@@ -66,4 +66,3 @@ def test_closing_in_the_middle_of_a_transaction_frees_the_write_lock(tmp_path, f
     assert _write_lock_is_free(path) is (factory is RollingBackConnection)
     del abandoned
     assert _write_lock_is_free(path)  # the statement finalized: the zombie is gone either way
-
