@@ -13,19 +13,37 @@ A word search ranks and counts at most MAX_MATCHES products: a common word ("kub
 mugs) matches thousands, and sorting or counting all of them cost a full scan per keystroke (p95 55 ms
 on 100,000 products). Past the cap `total` is MAX_MATCHES and `capped` says "refine the query"; the
 ranking then orders the first MAX_MATCHES matches found.
+
+A result costs one statement: the listed products come without their EANs (a list never shows them; a
+card reads them with the product, `Catalog.get_with_photo`), and their available stock rides along as a
+column of the same statement.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, case, func, literal, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    ScalarSelect,
+    Select,
+    Subquery,
+    bindparam,
+    case,
+    func,
+    literal,
+    or_,
+    select,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import InstrumentedAttribute, aliased, raiseload
 
 from domain.errors import DomainError
-from domain.models import Product, ProductEan
+from domain.models import Product, ProductEan, Stock
 from domain.search_index import FTS_TABLE, match_query, products_fts
 from domain.validation import gtin_key, normalize_gtin, search_words, sku_key
 
@@ -49,6 +67,8 @@ class SearchResult:
     offset: int
     limit: int
     capped: bool = False  # more than `total` products match: only the first MAX_MATCHES are ranked
+    # Units on hand minus reserved over all warehouses, per listed product id.
+    available: Mapping[int, int] = field(default_factory=dict)
 
     @property
     def has_next(self) -> bool:
@@ -82,6 +102,19 @@ def _word_filters(words: list[str], *, sqlite: bool) -> list[ColumnElement[bool]
     return filters
 
 
+def _available(product_id: InstrumentedAttribute[int] | ColumnElement[Any]) -> ScalarSelect[Any]:
+    """A product's available units as a column of the statement that lists it, not a query of its own."""
+    return (
+        select(func.coalesce(func.sum(Stock.on_hand - Stock.reserved), 0))
+        .where(Stock.product_id == product_id)
+        .scalar_subquery()
+    )
+
+
+def _ranking(rows: Subquery) -> tuple[ColumnElement[Any], ...]:
+    return (rows.c.word_starts.desc(), func.length(rows.c.name), rows.c.name, rows.c.id)
+
+
 def _as_gtin(text: str) -> str | None:
     compact = text.replace(" ", "").replace("-", "")
     if not compact.isdigit() or len(compact) not in (8, 12, 13, 14):
@@ -92,28 +125,38 @@ def _as_gtin(text: str) -> str | None:
         return None
 
 
-async def _exact(
-    session: AsyncSession, text: str, visible: ColumnElement[bool]
-) -> tuple[MatchKind, Product] | None:
+def _exact_query(visible: ColumnElement[bool]) -> Select[tuple[Product, Any]]:
+    # A NULL :key or :ean_key matches nothing, so one statement serves "SKU", "EAN" and "either".
+    # The EAN's owner is a scalar subquery (EAN keys are unique), not IN: with IN PostgreSQL scans all
+    # products.
+    owner = select(ProductEan.product_id).where(ProductEan.ean_key == bindparam("ean_key")).scalar_subquery()
+    return (
+        select(Product, _available(Product.id))
+        .options(raiseload(Product.eans))
+        .where(or_(Product.sku_key == bindparam("key"), Product.id == owner), visible)
+        .order_by(case((Product.sku_key == bindparam("key"), 0), else_=1))  # a SKU of digits beats an EAN
+        .limit(1)
+    )
+
+
+# Every search runs it first, so it is built once (per archived or not), with bound parameters: building a
+# statement and computing its cache key cost more Python time than the round trip itself.
+_EXACT = {False: _exact_query(Product.archived.is_(False)), True: _exact_query(literal(True))}
+
+
+async def _exact(session: AsyncSession, text: str, include_archived: bool, limit: int) -> SearchResult | None:
     """The product whose SKU is `text`, else the one with `text` as an EAN: one statement for both."""
     key = sku_key(text) if len(text) <= 64 else None
     gtin = _as_gtin(text)
-    conditions = [Product.sku_key == key] if key is not None else []
-    if gtin is not None:
-        # A scalar subquery (EAN keys are unique), not IN: with IN PostgreSQL scans all products.
-        owner = select(ProductEan.product_id).where(ProductEan.ean_key == gtin_key(gtin)).scalar_subquery()
-        conditions.append(Product.id == owner)
-    if not conditions:
+    if key is None and gtin is None:
         return None
-    found = await session.scalar(
-        select(Product)
-        .where(or_(*conditions), visible)
-        .order_by(case((Product.sku_key == key, 0), else_=1))  # a SKU made of digits wins over an EAN
-        .limit(1)
-    )
-    if found is None:
+    params = {"key": key, "ean_key": gtin_key(gtin) if gtin is not None else None}
+    row = (await session.execute(_EXACT[include_archived], params)).first()
+    if row is None:
         return None
-    return (MatchKind.SKU if found.sku_key == key else MatchKind.EAN), found
+    found, available = row
+    kind = MatchKind.SKU if found.sku_key == key else MatchKind.EAN
+    return SearchResult(kind, [found], 1, 0, limit, available={found.id: int(available)})
 
 
 async def search_products(
@@ -127,35 +170,41 @@ async def search_products(
     text = (query or "").strip()
     if not text:
         return SearchResult(MatchKind.NONE, [], 0, offset, limit)
-    visible = literal(True) if include_archived else Product.archived.is_(False)
-
-    exact = await _exact(session, text, visible)
+    exact = await _exact(session, text, include_archived, limit)
     if exact is not None:
-        return SearchResult(exact[0], [exact[1]], 1, 0, limit)
+        return exact
 
     words = search_words(text)[:MAX_WORDS]
     if not words:
         return SearchResult(MatchKind.NONE, [], 0, offset, limit)
+    visible = literal(True) if include_archived else Product.archived.is_(False)
     filters = _word_filters(words, sqlite=session.get_bind().dialect.name == "sqlite")
     padded = literal(" ") + Product.name_search
     word_starts = sum(
         (case((padded.like(f"% {_escape_like(word)}%", escape="\\"), 1), else_=0) for word in words),
         start=literal(0, Integer),
     )
-    # One statement: the first MAX_MATCHES matches, ranked, with their count riding along each row.
+    # One statement: the first MAX_MATCHES matches, ranked, with their count riding along each row; the
+    # available stock is read around the page, so only for the page's rows, not for every match.
     matches = (
         select(Product, word_starts.label("word_starts"))
         .where(visible, *filters)
         .limit(MAX_MATCHES)
         .subquery()
     )
-    matched = aliased(Product, matches)
+    page = (
+        select(matches, func.count().over().label("total"))
+        .order_by(*_ranking(matches))
+        .limit(limit)
+        .offset(offset)
+        .subquery()
+    )
+    listed = aliased(Product, page)
     rows = (
         await session.execute(
-            select(matched, func.count().over())
-            .order_by(matches.c.word_starts.desc(), func.length(matches.c.name), matches.c.name, matches.c.id)
-            .limit(limit)
-            .offset(offset)
+            select(listed, page.c.total, _available(page.c.id))
+            .options(raiseload(listed.eans))
+            .order_by(*_ranking(page))
         )
     ).all()
     if rows:
@@ -167,4 +216,7 @@ async def search_products(
     if total == 0:
         return SearchResult(MatchKind.NONE, [], 0, offset, limit)
     products = [row[0] for row in rows]
-    return SearchResult(MatchKind.WORDS, products, total, offset, limit, capped=total >= MAX_MATCHES)
+    available = {row[0].id: int(row[2]) for row in rows}
+    return SearchResult(
+        MatchKind.WORDS, products, total, offset, limit, capped=total >= MAX_MATCHES, available=available
+    )

@@ -13,7 +13,6 @@ from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram_i18n import I18nContext
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks import PageCb, ProductAction, ProductCb
@@ -24,7 +23,7 @@ from bot.settings import Settings
 from bot.views.card import show_card
 from bot.views.format import escape
 from domain.barcodes import decode_barcodes
-from domain.models import Product, Stock, User
+from domain.models import Product, User
 from domain.search import MatchKind, SearchResult, search_products
 
 router = Router(name=__name__)
@@ -52,15 +51,6 @@ async def _remember(state: FSMContext, query: str) -> str:
     return token
 
 
-async def _available(session: AsyncSession, product_ids: list[int]) -> dict[int, int]:
-    rows = await session.execute(
-        select(Stock.product_id, func.sum(Stock.on_hand - Stock.reserved))
-        .where(Stock.product_id.in_(product_ids))
-        .group_by(Stock.product_id)
-    )
-    return {product_id: int(total or 0) for product_id, total in rows.all()}
-
-
 def _label(product: Product, available: int) -> str:
     name = product.name
     if len(name) > BUTTON_NAME_LENGTH:
@@ -68,16 +58,15 @@ def _label(product: Product, available: int) -> str:
     return f"{name} · {product.sku} · {available}"
 
 
-async def _results_page(
-    session: AsyncSession, i18n: I18nContext, query: str, token: str, result: SearchResult
+def _results_page(
+    i18n: I18nContext, query: str, token: str, result: SearchResult
 ) -> tuple[str, InlineKeyboardMarkup]:
     page = result.offset // PAGE_SIZE
     pages = max(1, math.ceil(result.total / PAGE_SIZE))
-    available = await _available(session, [product.id for product in result.products])
     rows = [
         [
             InlineKeyboardButton(
-                text=_label(product, available.get(product.id, 0)),
+                text=_label(product, result.available.get(product.id, 0)),
                 callback_data=ProductCb(action=ProductAction.VIEW, product_id=product.id).pack(),
             )
         ]
@@ -114,7 +103,7 @@ async def search(
         await message.answer(i18n.get("search-nothing", query=escape(query)))
         return
     token = await _remember(state, query)
-    page = await _results_page(session, i18n, query, token, result)
+    page = _results_page(i18n, query, token, result)
     await session.commit()  # nothing to write: end the transaction before the network call
     await message.answer(page[0], reply_markup=page[1])
 
@@ -138,7 +127,7 @@ async def turn_page(
     if text is None or result is None or not result.products or not isinstance(query.message, Message):
         await query.answer(i18n.get("search-outdated"), show_alert=True)
         return
-    page = await _results_page(session, i18n, text, callback_data.token, result)
+    page = _results_page(i18n, text, callback_data.token, result)
     await session.commit()
     await query.answer()
     await query.message.edit_text(page[0], reply_markup=page[1])

@@ -12,7 +12,6 @@ from zoneinfo import ZoneInfo
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import BufferedInputFile, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram_i18n import I18nContext
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks import ProductAction, ProductCb
@@ -22,7 +21,7 @@ from bot.views.channels import channel_status_lines
 from bot.views.format import MAX_CAPTION, escape, split_text
 from domain.catalog import Catalog
 from domain.inventory import Inventory
-from domain.models import Product, ProductImage, User
+from domain.models import Product, User
 
 A = ProductAction
 STAFF_ROWS = ((A.RECEIVE, A.TRANSFER), (A.COUNT, A.HISTORY))
@@ -65,8 +64,10 @@ def card_keyboard(i18n: I18nContext, product: Product, user: User) -> InlineKeyb
 async def product_card(
     session: AsyncSession, i18n: I18nContext, product_id: int, user: User, *, zone: ZoneInfo | None = None
 ) -> CardView:
-    """The card of a product (archived ones too). `zone` defaults to the configured time zone."""
-    product = await Catalog(session).get(product_id)
+    """The card of a product (archived ones too). `zone` defaults to the configured time zone.
+
+    Three statements: the product with its EANs and photo, its stock, its channel links."""
+    product, photo = await Catalog(session).get_with_photo(product_id)
     stock = await Inventory(session).stock_of(product_id)
     lines = [f"<b>{escape(product.name)}</b>"]
     if product.archived:
@@ -94,18 +95,13 @@ async def product_card(
         lines.append(i18n.get("card-no-stock"))
     lines.append("")
     lines.extend(await channel_status_lines(session, i18n, product_id, _zone(i18n, zone)))
-    photo = (
-        await session.execute(
-            select(ProductImage.telegram_file_id).where(ProductImage.product_id == product_id)
-        )
-    ).first()
     return CardView(
         product_id=product.id,
         version=product.version,
         text="\n".join(lines),
         keyboard=card_keyboard(i18n, product, user),
         has_photo=photo is not None,
-        photo_file_id=photo[0] if photo is not None else None,
+        photo_file_id=photo.telegram_file_id if photo is not None else None,
     )
 
 
