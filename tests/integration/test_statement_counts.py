@@ -13,11 +13,15 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from aiogram.types import CallbackQuery
+from aiogram.types import User as TelegramUser
 from aiogram_i18n import I18nContext
 from sqlalchemy import event, inspect
 from sqlalchemy.exc import InvalidRequestError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from bot.callbacks import ProductAction, ProductCb
+from bot.guards import card_product
 from bot.middlewares.i18n import build_core
 from bot.views.card import product_card
 from domain.catalog import Catalog, InitialStock
@@ -196,3 +200,20 @@ async def test_a_card_without_photo_or_channels(db: Database, i18n: I18nContext)
         assert len(statements) == CARD_STATEMENTS, statements
     assert (view.has_photo, view.photo_file_id) == (False, None)
     assert i18n.get("card-allegro-not-linked") in view.text and i18n.get("card-wix-not-linked") in view.text
+
+
+async def test_a_card_button_is_one_statement_before_the_card(db: Database, i18n: I18nContext) -> None:
+    """A list's button: the guard reads the product (with its EANs, which the card then reuses), then
+    the card."""
+    product_id = await _linked_product(db)
+    query = CallbackQuery(
+        id="1", from_user=TelegramUser(id=1, is_bot=False, first_name="Anna"), chat_instance="chat"
+    )
+    pressed = ProductCb(action=ProductAction.VIEW, product_id=product_id)
+    async with db.transaction() as session:
+        await _begun(session)
+        with counted(db.engine) as statements:
+            product = await card_product(query, pressed, session, i18n, STAFF)
+            assert product is not None and [row.ean for row in product.eans]
+            await product_card(session, i18n, product_id, STAFF)
+        assert len(statements) == 1 + CARD_STATEMENTS, statements
