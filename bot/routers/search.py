@@ -39,8 +39,12 @@ def _searches(state: FSMContext) -> FSMContext:
     return FSMContext(storage=state.storage, key=replace(state.key, destiny="searches"))
 
 
+def _token(query: str) -> str:
+    return hashlib.blake2s(query.encode(), digest_size=6).hexdigest()
+
+
 async def _remember(state: FSMContext, query: str) -> str:
-    token = hashlib.blake2s(query.encode(), digest_size=6).hexdigest()
+    token = _token(query)
     store = _searches(state)
     data = await store.get_data()
     data.pop(token, None)
@@ -102,7 +106,9 @@ async def search(
         await session.commit()
         await message.answer(i18n.get("search-nothing", query=escape(query)))
         return
-    token = await _remember(state, query)
+    # Only a list with a next page has arrows that need the query back: a single page writes nothing
+    # (on SQLite, no write lock taken for a search).
+    token = await _remember(state, query) if result.has_next else _token(query)
     page = _results_page(i18n, query, token, result)
     await session.commit()  # nothing to write: end the transaction before the network call
     await message.answer(page[0], reply_markup=page[1])

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import asyncio
 
+from sqlalchemy import select
+
+from domain.models import FsmState
 from tests.e2e.conftest import BotHarness
 from tests.e2e.media import barcode_photo, jpeg
 
@@ -41,6 +44,32 @@ async def test_words_give_a_paged_list(bot_app: BotHarness) -> None:
     assert "page 1/2" in (back.text or "")
     card = await bot_app.staff.tap(back, "MUG-01")
     assert "Mug number 1" in (card.text or "")
+
+
+async def test_only_a_list_with_more_pages_remembers_its_query(bot_app: BotHarness) -> None:
+    """The query comes back from the FSM when an arrow is tapped; a single page has no arrows, so it
+    writes nothing (a search stays a read-only update, on SQLite without the write lock)."""
+    for number in range(1, 10):
+        await bot_app.add_product(f"MUG-{number:02}", f"Mug number {number}")
+    await bot_app.add_product("CUP-01", "Cup one")
+    await bot_app.add_product("CUP-02", "Cup two")
+
+    single = await bot_app.staff.say("cup")
+    assert "page 1/1" in (single.text or "") and len(single.buttons) == 2
+    paged = await bot_app.staff.say("mug")
+    assert "page 1/2" in (paged.text or "")
+
+    async def remembered() -> list[str]:
+        async with bot_app.db.transaction() as session:
+            rows = await session.scalars(select(FsmState.data).where(FsmState.key.endswith(":searches")))
+            return [query for data in rows for query in data.values()]
+
+    for _attempt in range(500):  # written once the reply has gone out: allow up to 10 s
+        if await remembered():
+            break
+        await asyncio.sleep(0.02)
+    assert await remembered() == ["mug"]
+    assert "page 2/2" in ((await bot_app.staff.tap(paged, "▶")).text or "")
 
 
 async def test_nothing_found_suggests_what_to_try(bot_app: BotHarness) -> None:
