@@ -11,56 +11,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from bot.telegram_models import is_deferred
-
-CHAT = {"id": 42, "type": "private", "first_name": "Ola"}
-USER = {"id": 42, "is_bot": False, "first_name": "Ola", "language_code": "pl"}
-KEYBOARD = {"inline_keyboard": [[{"text": "▶", "callback_data": "page:2"}]]}
-UPDATES: list[dict[str, Any]] = [
-    {
-        "update_id": 1,
-        "message": {
-            "message_id": 10,
-            "date": 1_700_000_000,
-            "chat": CHAT,
-            "from": USER,
-            "text": "/start <b>&",
-            "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
-            "reply_to_message": {
-                "message_id": 9,
-                "date": 1_700_000_000,
-                "chat": CHAT,
-                "photo": [{"file_id": "p", "file_unique_id": "u", "width": 90, "height": 90}],
-            },
-        },
-    },
-    {
-        "update_id": 2,
-        "message": {
-            "message_id": 11,
-            "date": 1_700_000_001,
-            "chat": CHAT,
-            "from": USER,
-            "document": {"file_id": "d", "file_unique_id": "du", "file_name": "stock.csv", "file_size": 10},
-            "forward_origin": {"type": "user", "date": 1_700_000_000, "sender_user": USER},
-        },
-    },
-    {
-        "update_id": 3,
-        "callback_query": {
-            "id": "c1",
-            "from": USER,
-            "chat_instance": "ci",
-            "data": "page:2",
-            "message": {
-                "message_id": 12,
-                "date": 1_700_000_002,
-                "chat": CHAT,
-                "text": "list",
-                "reply_markup": KEYBOARD,
-            },
-        },
-    },
-]
+from tests.unit.telegram_corpus import KEYBOARD, UPDATES
 
 PARSE = """
 import json, sys
