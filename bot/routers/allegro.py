@@ -334,19 +334,21 @@ async def _after_running_job(
     job instead of refusing: the admin has just asked for it and a pull is short (it reads until it is
     up to date), so "try again" would only make them repeat themselves. The message says why it waits,
     and the wait is bounded by `JOB_WAIT`: past it, a stuck job must not leave a message that never
-    changes, so the admin is told to try again in a moment. Jobs run on the leader instance only; on
-    another one the lock is free and the pull's moved-cursor check stays the safety net.
+    changes, so the admin is told to try again in a moment. The lock is shared across processes
+    (`scheduler.account_locks`): on an instance that is not the leader, or beside a CLI backfill, the
+    action waits for the other process's work just the same, and says so.
     """
     if scheduler is None:
         await work()
         return
-    locks = scheduler.work.locks
-    if locks.busy(ref):
+
+    async def say_it_waits() -> None:
         await status.show(tr("allegro-job-waiting"))
+
     async with contextlib.AsyncExitStack() as held:
         try:
             async with asyncio.timeout(JOB_WAIT):
-                await held.enter_async_context(locks.hold(ref))
+                await held.enter_async_context(scheduler.work.locks.hold(ref, on_wait=say_it_waits))
         except TimeoutError:
             await status.show(tr("allegro-job-running"))
             return

@@ -5,17 +5,20 @@ account that needs it."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
+from domain.channels import AccountRef
 from domain.db import Database
 from domain.models import AccountState, AllegroAccount, Role
 from domain.people import Users, Warehouses
+from scheduler.account_locks import AccountLocks
 from scheduler.alerts import MUTABLE_KINDS
 from tests.e2e.conftest import ADMIN_ID, STAFF_ID, running_bot
 from tests.fakes.allegro import DEFAULT_SELLER, FakeAllegro
@@ -188,3 +191,38 @@ async def test_a_backfill_waits_for_the_running_order_pull_of_the_account(world:
     held_at = world.allegro.requests[pull].at
     later = [r for r in world.allegro.requests[pull + 1 :] if r.path.startswith("/order/")]
     assert later and all(request.at >= held_at + HOLD for request in later)  # nothing beside the pull
+
+
+async def test_a_backfill_waits_for_another_process_working_on_the_account(world: World) -> None:
+    """Another instance (or `warehouse-bot allegro backfill`) holds the account: the lock is shared
+    across processes, so the bot says it waits, and goes on once the other one lets go."""
+    world.allegro.device_steps = ["approve"]
+    menu = await world.admin.command("allegro")
+    asking = await world.admin.tap(menu, "Connect an Allegro account")
+    await world.until(asking.message_id, "Connected as")
+    async with world.db.sessions() as session:
+        account_id = (await session.scalars(select(AllegroAccount.id))).one()
+    ref = AccountRef("allegro", account_id, f"seller-{DEFAULT_SELLER}", AccountState.ACTIVE)
+    elsewhere, holding, release = AccountLocks(world.db.url), asyncio.Event(), asyncio.Event()
+
+    async def other_process() -> None:
+        async with elsewhere.hold(ref):
+            holding.set()
+            await release.wait()
+
+    other = asyncio.create_task(other_process())
+    try:
+        await asyncio.wait_for(holding.wait(), SLOW)
+        card = await world.admin.tap(await world.admin.command("allegro"), f"seller-{DEFAULT_SELLER}")
+        await world.admin.tap(card, "Read orders again")
+        running = await world.admin.say("7")
+        assert "being read in the background right now" in await world.until(
+            running.message_id, "being read in the background"
+        )
+    finally:
+        release.set()
+        await other
+    assert (
+        await world.until(running.message_id, "Done")
+        == "Done: the next run reads the orders of the last 7 days."
+    )
