@@ -221,7 +221,7 @@ class AccountLocks:
         """Whether work in this process holds the account right now (it may still be waiting for another
         process).
 
-        In-process only: the bot uses it to say "being read in the background" before it waits, and a
-        job in another process shows up through `hold`'s `on_wait` instead."""
+        In-process only, for looking in (tests, diagnostics): whoever is about to wait learns it, also
+        for another process's work, through `hold`'s `on_wait`."""
         lock = self._locks.get(target_of(ref))
         return lock is not None and lock.locked()
