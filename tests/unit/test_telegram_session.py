@@ -63,7 +63,7 @@ from tests.unit.telegram_corpus import (
     USER,
 )
 
-TOKEN = "123456789:AAE-very-secret-token_0123456789abcdef"
+TOKEN = "42:TEST-ONLY-not-a-real-bot-token"
 ADMINS = [
     {"status": "creator", "user": USER, "is_anonymous": False, "custom_title": "boss"},
     {
