@@ -5,10 +5,10 @@ from __future__ import annotations
 from aiogram.types import CallbackQuery, Message
 from aiogram_i18n import I18nContext
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import joinedload
 
 from bot.callbacks import ProductCb
 from bot.views.card import show_card
+from domain.catalog import Catalog
 from domain.models import Product, User
 
 
@@ -25,8 +25,7 @@ async def card_product(
     """The product a card button refers to, or None after telling the user why the button is stale:
     the product is gone, archived (unless `allow_archived`), or — with `check_version` — changed since
     the card was shown. A stale card gets a callback answer, a message, and the fresh card."""
-    # With its EANs in the same statement: the card or the flow that follows shows them.
-    product = await session.get(Product, callback_data.product_id, options=[joinedload(Product.eans)])
+    product = await Catalog(session).find(callback_data.product_id)
     if product is None:
         await query.answer(i18n.get("stale-gone"), show_alert=True)
         if isinstance(query.message, Message):

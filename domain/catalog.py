@@ -65,9 +65,13 @@ class Catalog:
 
     # --- reading -------------------------------------------------------------------------------
 
-    async def get(self, product_id: int, *, allow_archived: bool = True) -> Product:
+    async def find(self, product_id: int) -> Product | None:
+        """The product (archived ones too), None if there is none."""
         # One statement with the EANs joined in, where `lazy="selectin"` would send a second one.
-        product = await self.session.get(Product, product_id, options=[joinedload(Product.eans)])
+        return await self.session.get(Product, product_id, options=[joinedload(Product.eans)])
+
+    async def get(self, product_id: int, *, allow_archived: bool = True) -> Product:
+        product = await self.find(product_id)
         if product is None or (product.archived and not allow_archived):
             raise _not_found(product_id)
         return product
